@@ -1,0 +1,149 @@
+"""Prints the README's measured tables: run by `bash .ci/measure`, which builds the binaries.
+
+Every figure comes from a run made here and now: release builds of the workspace without
+(`target/release`) and with (`target/gil/release`) the simulated GIL, and CPython running the
+crates' own .py files on the same machine. Ratios, not seconds, are compared across languages.
+"""
+
+import glob
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+NATIVE = "target/release"
+GIL = "target/gil/release"
+
+
+def rust(build, program, *args):
+    out = subprocess.run([f"{build}/{program}", *args, "--json"], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def cpython(version):
+    """The interpreter of a CPython version under pyenv (e.g. '3.9'), or None."""
+    root = os.path.expanduser(os.environ.get("PYENV_ROOT", "~/.pyenv"))
+    found = sorted(glob.glob(f"{root}/versions/{version}.*/bin/python"))
+    return found[-1] if found else None
+
+
+def py(interpreter, path, *args):
+    out = subprocess.run([interpreter, path, *args, "--json"], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def seconds(result, mode):
+    return next(r["seconds"] for r in result["runs"] if r["mode"] == mode)
+
+
+def run_of(result, mode):
+    return next(r for r in result["runs"] if r["mode"] == mode)
+
+
+def median_of(times, f):
+    return statistics.median(f() for _ in range(times))
+
+
+# CPython 2 cannot run the crates' Python 3 files: the same loop, in Python 2's words.
+CPU_EXAMPLE_PY2 = """
+import threading, time
+def sum_of_squares(n):
+    total = 0
+    for i in xrange(n):
+        total += i * i
+    return total
+n = 3000000
+t = time.time(); sum_of_squares(n); sum_of_squares(n); s = time.time() - t
+threads = [threading.Thread(target=sum_of_squares, args=(n,)) for _ in range(2)]
+t = time.time()
+for th in threads: th.start()
+for th in threads: th.join()
+print((time.time() - t) / s)
+"""
+
+
+def main():
+    python3 = sys.executable
+    version = sys.version.split()[0]
+    print(f"Measured on {os.cpu_count()} cores; CPython {version} is `python3`.\n")
+
+    print("### Native Rust (release build, `cargo run --release -p X`)\n")
+    print("| program | mode | seconds | speedup vs first row | result |")
+    print("|---|---|---|---|---|")
+    for program, args, key in [
+        ("base", [], None),
+        ("cpu_example", [], "result"),
+        ("mp", [], "result"),
+        ("share", [], "lost"),
+        ("share2", [], "lost"),
+        ("as", [], None),
+    ]:
+        result = rust(NATIVE, program, *args)
+        first = result["runs"][0]["seconds"]
+        for run in result["runs"]:
+            shown = "" if key is None else f"{key} {run[key]}"
+            print(f"| {program} | {run['mode']} | {run['seconds']:.3f} | {first / run['seconds']:.2f}x | {shown} |")
+
+    print("\n### The simulated GIL beside CPython (same machine, same run)\n")
+    print("| what | Rust, `--features gil` | CPython | |")
+    print("|---|---|---|---|")
+
+    def cpu_ratio_rust(python):
+        r = rust(GIL, "cpu_example", "--workers", "2", "--python", python)
+        return seconds(r, "threads") / seconds(r, "sequential")
+
+    def cpu_ratio_py(interpreter):
+        r = py(interpreter, "cpu_example/cpu_example.py", "--workers", "2", "--n", "3000000")
+        return seconds(r, "threads") / seconds(r, "sequential")
+
+    rust_312 = median_of(5, lambda: cpu_ratio_rust("3.12"))
+    py_3 = median_of(5, lambda: cpu_ratio_py(python3))
+    print(f"| cpu_example: 2 threads / sequential time | {rust_312:.2f} (model 3.12) | {py_3:.2f} ({version}) | about 1: no speedup |")
+    py39 = cpython("3.9")
+    if py39:
+        rust_39 = median_of(5, lambda: cpu_ratio_rust("3.9"))
+        py_39 = median_of(3, lambda: cpu_ratio_py(py39))
+        print(f"| cpu_example, 3.9 | {rust_39:.2f} (model 3.9) | {py_39:.2f} (3.9) | |")
+    rust_27 = median_of(5, lambda: cpu_ratio_rust("2.7"))
+    py27 = cpython("2.7")
+    if py27:
+        py_27 = median_of(3, lambda: float(subprocess.run([py27, "-c", CPU_EXAMPLE_PY2], check=True, capture_output=True, text=True).stdout))
+        print(f"| cpu_example, old GIL | {rust_27:.2f} (model 2.7) | {py_27:.2f} (2.7) | slower than sequential |")
+    else:
+        print(f"| cpu_example, old GIL | {rust_27:.2f} (model 2.7) | no CPython 2.7 here | slower than sequential |")
+
+    r = rust(GIL, "share")
+    p = py(python3, "share/share.py")
+    print(f"| share: updates lost | {run_of(r, 'threads')['lost']} of {run_of(r, 'threads')['expected']} (model 3.12) | {run_of(p, 'threads')['lost']} of {run_of(p, 'threads')['expected']} ({version}) | none since 3.10 |")
+    if py39:
+        r = rust(GIL, "share", "--python", "3.9")
+        p = py(py39, "share/share.py")
+        print(f"| share, 3.9 | {run_of(r, 'threads')['lost']} of {run_of(r, 'threads')['expected']} (model 3.9) | {run_of(p, 'threads')['lost']} of {run_of(p, 'threads')['expected']} (3.9) | many lost |")
+    r = rust(GIL, "share2", "--python", "3.9")
+    p = py(python3, "share2/share2.py")
+    print(f"| share2: updates lost with a lock | {run_of(r, 'mutex')['lost']} (model 3.9) | {run_of(p, 'mutex')['lost']} ({version}) | never |")
+
+    r = rust(GIL, "mp", "--workers", "2")
+    p = py(python3, "mp/mp.py", "--workers", "2", "--n", "3000000")
+    print(f"| mp: 2 processes, speedup | {seconds(r, 'sequential') / seconds(r, 'processes'):.2f}x | {seconds(p, 'sequential') / seconds(p, 'processes'):.2f}x | own GIL each |")
+    r = rust(GIL, "base")
+    p = py(python3, "base/base.py")
+    print(f"| base: 5 waits of 0.5 s, sequential / threads (s) | {seconds(r, 'sequential'):.2f} / {seconds(r, 'threads'):.2f} | {seconds(p, 'sequential'):.2f} / {seconds(p, 'threads'):.2f} | sleeping releases the GIL |")
+    r = rust(GIL, "as")
+    p = py(python3, "as/as.py")
+    print("| as: sequential / gather / blocking / spawn_blocking (s) | "
+          + " / ".join(f"{seconds(r, m):.2f}" for m in ["sequential", "gather", "blocking", "spawn_blocking"]) + " | "
+          + " / ".join(f"{seconds(p, m):.2f}" for m in ["sequential", "gather", "blocking", "spawn_blocking"]) + " | a blocking call blocks every task |")
+
+    print("\n### What the GIL costs one thread, and the switch interval\n")
+    bench = subprocess.run(["cargo", "bench", "-q", "-p", "common", "--bench", "gil_overhead"],
+                           check=True, capture_output=True, text=True).stdout.strip().splitlines()
+    print("- `cargo bench -p common --bench gil_overhead`: " + " / ".join(line.strip() for line in bench[1:]))
+    s5 = median_of(3, lambda: rust(GIL, "cpu_example", "--workers", "2")["gil_stats"]["switches"])
+    s20 = median_of(3, lambda: rust(GIL, "cpu_example", "--workers", "2", "--switch-interval", "20")["gil_stats"]["switches"])
+    print(f"- cpu_example, 2 threads, median of 3: {s5} switches at --switch-interval 5, {s20} at 20 (ratio {s20 / s5:.2f})")
+
+
+if __name__ == "__main__":
+    main()

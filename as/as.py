@@ -1,0 +1,68 @@
+"""as.py: asyncio, one thread running cooperative tasks.
+
+The event loop runs one task at a time, on one thread; a task hands control back at each
+`await`. Tasks that await their waits overlap: K waits take about one wait. A task that calls
+a blocking function instead (`time.sleep`) never hands control back: every other task is stuck
+behind it, and K waits take K times one wait again. Blocking work belongs in a thread
+(`asyncio.to_thread`), which gives back the overlap.
+
+Run: python3 as.py [--tasks K] [--delay-ms D] [--json]
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+
+
+async def task(delay):
+    await asyncio.sleep(delay)  # hands control back to the event loop while waiting
+
+
+async def blocking_task(delay):
+    time.sleep(delay)  # blocks the event loop's only thread: nothing else runs
+
+
+async def sequential(tasks, delay):
+    for _ in range(tasks):
+        await task(delay)
+
+
+async def gather(tasks, delay):
+    await asyncio.gather(*(task(delay) for _ in range(tasks)))
+
+
+async def blocking(tasks, delay):
+    await asyncio.gather(*(blocking_task(delay) for _ in range(tasks)))
+
+
+async def spawn_blocking(tasks, delay):
+    await asyncio.gather(*(asyncio.to_thread(time.sleep, delay) for _ in range(tasks)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=5, help="tasks (default: 5)")
+    parser.add_argument("--delay-ms", type=int, default=500, help="each task's wait (default: 500)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    delay = args.delay_ms / 1000
+
+    runs = []
+    for mode, function in (("sequential", sequential), ("gather", gather),
+                           ("blocking", blocking), ("spawn_blocking", spawn_blocking)):
+        start = time.perf_counter()
+        asyncio.run(function(args.tasks, delay))
+        runs.append({"mode": mode, "seconds": time.perf_counter() - start})
+    if args.json:
+        print(json.dumps({"program": "as.py", "python": sys.version.split()[0],
+                          "tasks": args.tasks, "delay_ms": args.delay_ms, "runs": runs}))
+    else:
+        for run in runs:
+            print(f"{run['mode']:<15}  {run['seconds']:6.3f} s")
+        print("Awaited waits overlap; a blocking call inside a coroutine blocks every task.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+//! as: one thread running cooperative tasks, asyncio's way, with tokio.
+//!
+//! Translates `as.py`. The runtime is tokio's *current-thread* runtime: like asyncio's event
+//! loop, it runs one task at a time on one thread, and a task hands control back at each
+//! `.await`.
+//!
+//! * `sequential`: await each wait in turn: K×D.
+//! * `gather`: all the tasks at once (`asyncio.gather`, here a `JoinSet`): about D.
+//! * `blocking`: each task calls a *blocking* sleep inside async code. It never reaches an
+//!   `.await`, so the one thread is stuck and every other task with it: K×D again.
+//! * `spawn_blocking`: the same blocking call moved to a thread pool (`asyncio.to_thread`,
+//!   tokio's `spawn_blocking`): about D again.
+//!
+//! With `--features gil` the synchronous parts run under the simulated GIL and the blocking sleep
+//! releases it (as `time.sleep` does); the results are the same, since no task computes.
+//!
+//! Run with:
+//! ```text
+//! cargo run -p as
+//! cargo run -p as -- --tasks 10000 --delay-ms 100
+//! ```
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use common::cli::{self, CommonArgs, limits};
+use common::gil;
+use common::report::{Report, Run};
+use common::timing::timed;
+use tokio::task::JoinSet;
+
+/// Cooperative tasks on one thread: awaited waits overlap, a blocking call blocks them all.
+#[derive(Parser)]
+#[command(version, about, long_about = None, allow_negative_numbers = true)]
+struct Cli {
+    /// How many tasks (1 to 1000000)
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_ASYNC_TASKS))]
+    tasks: u64,
+
+    /// How long each task waits, in milliseconds (1 to 60000)
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_DELAY_MS))]
+    delay_ms: u64,
+
+    /// Which modes to run, comma-separated [default: all four, in this order]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "MODES")]
+    modes: Vec<Mode>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum Mode {
+    Sequential,
+    Gather,
+    Blocking,
+    #[value(name = "spawn_blocking")]
+    SpawnBlocking,
+}
+
+async fn task(delay: Duration) {
+    tokio::time::sleep(delay).await; // hands control back to the runtime while waiting
+}
+
+async fn blocking_task(delay: Duration) {
+    // Blocks the runtime's only thread: no other task runs until it returns.
+    gil::attach(|py| py.detach(|| std::thread::sleep(delay)));
+}
+
+async fn sequential(tasks: u64, delay: Duration) {
+    for _ in 0..tasks {
+        task(delay).await;
+    }
+}
+
+async fn gather(tasks: u64, delay: Duration) {
+    let mut set = JoinSet::new();
+    for _ in 0..tasks {
+        set.spawn(task(delay));
+    }
+    set.join_all().await;
+}
+
+async fn blocking(tasks: u64, delay: Duration) {
+    let mut set = JoinSet::new();
+    for _ in 0..tasks {
+        set.spawn(blocking_task(delay));
+    }
+    set.join_all().await;
+}
+
+async fn spawn_blocking(tasks: u64, delay: Duration) {
+    let mut set = JoinSet::new();
+    for _ in 0..tasks {
+        set.spawn_blocking(move || gil::attach(|py| py.detach(|| std::thread::sleep(delay))));
+    }
+    set.join_all().await;
+}
+
+fn main() -> ExitCode {
+    let cli: Cli = cli::parse();
+    cli.common.install_gil("as");
+    let delay = Duration::from_millis(cli.delay_ms);
+    // asyncio's event loop: one thread. The blocking pool of spawn_blocking is separate.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return cli::runtime_error(&format!("could not start tokio: {error}")),
+    };
+
+    let mut report = Report::new("as")
+        .size("tasks", cli.tasks)
+        .size("delay_ms", cli.delay_ms);
+    let tasks = cli.tasks;
+    let all = [
+        Mode::Sequential,
+        Mode::Gather,
+        Mode::Blocking,
+        Mode::SpawnBlocking,
+    ];
+    for mode in all
+        .into_iter()
+        .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
+    {
+        let (name, (_, elapsed)) = match mode {
+            Mode::Sequential => (
+                "sequential",
+                timed(|| runtime.block_on(sequential(tasks, delay))),
+            ),
+            Mode::Gather => ("gather", timed(|| runtime.block_on(gather(tasks, delay)))),
+            Mode::Blocking => (
+                "blocking",
+                timed(|| runtime.block_on(blocking(tasks, delay))),
+            ),
+            Mode::SpawnBlocking => (
+                "spawn_blocking",
+                timed(|| runtime.block_on(spawn_blocking(tasks, delay))),
+            ),
+        };
+        report.push(
+            Run::new(name, elapsed).with("waits", elapsed.as_secs_f64() / delay.as_secs_f64()),
+        );
+    }
+
+    let conclusion = "Awaited waits overlap on one thread (sequential takes one wait per task, gather \
+                      about one in all); a task that blocks inside async code blocks every task, \
+                      unless the blocking call runs on another thread (spawn_blocking). The waits \
+                      column counts the run in units of one wait.";
+    match report.print(&cli.common, conclusion) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! On tokio's paused clock time advances only when every task waits: exact, instant tests.
+    use super::*;
+    use tokio::time::Instant;
+
+    const WAIT: Duration = Duration::from_millis(500);
+
+    #[tokio::test(start_paused = true)]
+    async fn sequential_waits_add_up() {
+        let start = Instant::now();
+        sequential(5, WAIT).await;
+        assert_eq!(start.elapsed(), 5 * WAIT);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn gathered_waits_overlap() {
+        let start = Instant::now();
+        gather(10_000, WAIT).await;
+        assert_eq!(start.elapsed(), WAIT);
+    }
+}

@@ -1,0 +1,43 @@
+//! as, run as a user runs it: a blocking call inside async code blocks every task.
+
+use common::testing::{BAD_COUNTS, BAD_INPUTS_FOR_EVERY_PROGRAM, assert_refused, run_json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_as");
+
+#[test]
+fn all_four_modes_in_order_and_blocking_serialises() {
+    let json = run_json(BIN, &["--tasks", "4", "--delay-ms", "20"]);
+    assert_eq!(json["program"], "as");
+    assert_eq!(json["tasks"], 4);
+    assert_eq!(json["delay_ms"], 20);
+    let runs = json["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(
+        modes,
+        ["sequential", "gather", "blocking", "spawn_blocking"]
+    );
+    // Blocking sleeps on the runtime's one thread cannot overlap: at least four waits.
+    for at_least_four_waits in [&runs[0], &runs[2]] {
+        assert!(
+            at_least_four_waits["seconds"].as_f64().unwrap() >= 0.080,
+            "{at_least_four_waits}"
+        );
+    }
+    for run in runs {
+        assert!(run["seconds"].as_f64().unwrap() >= 0.020, "{run}");
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_one_line() {
+    for (args, names) in BAD_INPUTS_FOR_EVERY_PROGRAM {
+        assert_refused(BIN, args, 2, names);
+    }
+    for flag in ["--tasks", "--delay-ms"] {
+        for value in BAD_COUNTS {
+            assert_refused(BIN, &[flag, value], 2, flag);
+        }
+    }
+    assert_refused(BIN, &["--tasks", "1000001"], 2, "1000001");
+    assert_refused(BIN, &["--modes", "threads"], 2, "threads");
+}

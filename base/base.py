@@ -1,0 +1,66 @@
+"""base.py: threads for tasks that wait.
+
+Each task waits (sleeps) for a while, as a program waits for a disk, a network or a database.
+Run one after the other, K tasks take K times the wait; run by K threads, they take one wait:
+`time.sleep()` releases the GIL, so while one thread waits the others run (and wait too).
+
+Run: python3 base.py [--tasks K] [--delay-ms D] [--json]
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+
+
+def task(delay):
+    time.sleep(delay)  # releases the GIL while waiting
+
+
+def sequential(tasks, delay, start, done):
+    for _ in range(tasks):
+        task(delay)
+        done.append(time.perf_counter() - start)
+
+
+def threaded(tasks, delay, start, done):
+    def worker():
+        task(delay)
+        done.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=worker) for _ in range(tasks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=5, help="tasks (default: 5)")
+    parser.add_argument("--delay-ms", type=int, default=500, help="each task's wait (default: 500)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    delay = args.delay_ms / 1000
+
+    runs = []
+    for mode, function in (("sequential", sequential), ("threads", threaded)):
+        done = []
+        start = time.perf_counter()
+        function(args.tasks, delay, start, done)
+        seconds = time.perf_counter() - start
+        runs.append({"mode": mode, "seconds": seconds, "max_ms": max(done) * 1000,
+                     "p50_ms": statistics.median(done) * 1000})
+    if args.json:
+        print(json.dumps({"program": "base.py", "python": sys.version.split()[0],
+                          "tasks": args.tasks, "delay_ms": args.delay_ms, "runs": runs}))
+    else:
+        for run in runs:
+            print(f"{run['mode']:<10}  {run['seconds']:6.3f} s")
+        print("Sleeping releases the GIL: the threads wait at the same time.")
+
+
+if __name__ == "__main__":
+    main()

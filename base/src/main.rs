@@ -1,0 +1,140 @@
+//! base: threads for tasks that wait.
+//!
+//! Translates `base.py`: K tasks that each wait D ms, as a program waits for a disk, a network
+//! or a database. One after the other they take K×D; one thread per task, about D: the threads
+//! wait at the same time. With `--features gil` too, because a waiting thread has released the
+//! GIL (`py.detach`, as `time.sleep()` does in CPython): this is why threads help for I/O even
+//! in Python. Each task's completion time, from the start of its mode, is reported as p50/p99/max.
+//!
+//! Run with:
+//! ```text
+//! cargo run -p base
+//! cargo run -p base --features gil -- --timeline
+//! ```
+
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use common::cli::{self, CommonArgs, limits};
+use common::gil::{self, Python};
+use common::latency::Latencies;
+use common::report::{Report, Run};
+use common::threads::run_in_threads;
+
+/// Tasks that wait: one after the other, then one thread each.
+#[derive(Parser)]
+#[command(version, about, long_about = None, allow_negative_numbers = true)]
+struct Cli {
+    /// How many tasks (1 to 10000; one thread each)
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_THREAD_TASKS))]
+    tasks: u64,
+
+    /// How long each task waits, in milliseconds (1 to 60000)
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_DELAY_MS))]
+    delay_ms: u64,
+
+    /// Which modes to run, comma-separated [default: both, in this order]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "MODES")]
+    modes: Vec<Mode>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum Mode {
+    Sequential,
+    Threads,
+}
+
+fn task(delay: Duration, py: Python<'_>) {
+    py.detach(|| thread::sleep(delay)); // time.sleep() releases the GIL while waiting
+}
+
+fn sequential(tasks: u64, delay: Duration, start: Instant, done: &Mutex<Latencies>) {
+    gil::attach(|py| {
+        for _ in 0..tasks {
+            task(delay, py);
+            record(done, start);
+        }
+    });
+}
+
+fn threaded(
+    tasks: u64,
+    delay: Duration,
+    start: Instant,
+    done: &Mutex<Latencies>,
+) -> std::io::Result<()> {
+    run_in_threads(tasks, |_| {
+        gil::attach(|py| task(delay, py));
+        record(done, start);
+    })?;
+    Ok(())
+}
+
+/// Notes when a task finished, counted from the start of its mode.
+fn record(done: &Mutex<Latencies>, start: Instant) {
+    done.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .record(start.elapsed());
+}
+
+fn main() -> ExitCode {
+    let cli: Cli = cli::parse();
+    cli.common.install_gil("base");
+    let delay = Duration::from_millis(cli.delay_ms);
+
+    let mut report = Report::new("base")
+        .size("tasks", cli.tasks)
+        .size("delay_ms", cli.delay_ms);
+    let all = [Mode::Sequential, Mode::Threads];
+    for mode in all
+        .into_iter()
+        .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
+    {
+        let done = Mutex::new(Latencies::new());
+        let start = Instant::now();
+        let name = match mode {
+            Mode::Sequential => {
+                sequential(cli.tasks, delay, start, &done);
+                "sequential"
+            }
+            Mode::Threads => {
+                if let Err(error) = threaded(cli.tasks, delay, start, &done) {
+                    return cli::runtime_error(&format!("could not start a thread: {error}"));
+                }
+                "threads"
+            }
+        };
+        let elapsed = start.elapsed();
+        let latency = done
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .summary();
+        report.push(
+            Run::new(name, elapsed)
+                .with("waits", elapsed.as_secs_f64() / delay.as_secs_f64())
+                .with("completed", latency.count)
+                .with("p50_ms", latency.p50_ms)
+                .with("p99_ms", latency.p99_ms)
+                .with("max_ms", latency.max_ms),
+        );
+    }
+    let conclusion = format!(
+        "One after the other the waits add up; in threads they overlap, and the run takes about \
+         one wait{} (the waits column counts the run in units of one wait).",
+        if gil::global().is_some() {
+            ", even under the GIL: a waiting thread has released it"
+        } else {
+            ""
+        }
+    );
+    match report.print(&cli.common, &conclusion) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
+    }
+}

@@ -1,0 +1,21 @@
+//! What the six example programs share, written once: one module per idea.
+//!
+//! * [`gil`]: the simulated Global Interpreter Lock, after CPython's `Python/ceval_gil.c`;
+//! * [`timeline`]: the picture of who held the GIL when;
+//! * [`workload`]: the CPU-bound computation, the sum of squares;
+//! * [`timing`] and [`latency`]: wall-clock timing and latency distributions (hdrhistogram);
+//! * [`threads`]: start K named threads, join them, collect their results;
+//! * [`process`]: worker processes, `multiprocessing`'s way, and what happens when one fails;
+//! * [`report`]: the aligned table, or `--json`;
+//! * [`cli`]: the options every program shares, the limits, and how bad input fails.
+
+pub mod cli;
+pub mod gil;
+pub mod latency;
+pub mod process;
+pub mod report;
+pub mod testing;
+pub mod threads;
+pub mod timeline;
+pub mod timing;
+pub mod workload;

@@ -1,0 +1,294 @@
+//! The result of a run: an aligned table with the speedup relative to the first row and one
+//! sentence saying what the numbers show, or with `--json` exactly one JSON object on stdout.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+
+use crate::cli::CommonArgs;
+use crate::gil;
+
+/// One row: a mode (`sequential`, `threads`, …), how long it took, and what it produced.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub mode: &'static str,
+    pub seconds: f64,
+    /// Extra fields, in order: `result`, `expected`, `got`, `lost`, `pids`, …
+    pub fields: Vec<(&'static str, Value)>,
+}
+
+impl Run {
+    pub fn new(mode: &'static str, elapsed: Duration) -> Self {
+        Self {
+            mode,
+            seconds: elapsed.as_secs_f64(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// Adds a field, shown as a column of the table and a key of the run's JSON object.
+    pub fn with(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        self.fields.push((key, value.into()));
+        self
+    }
+
+    /// The value of a field, if the run has it.
+    pub fn field(&self, key: &str) -> Option<&Value> {
+        self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+}
+
+/// A program's whole output.
+#[derive(Clone, Debug)]
+pub struct Report {
+    program: &'static str,
+    /// The sizes the run used (`n`, `workers`, …), echoed so that a run can be reproduced.
+    sizes: Vec<(&'static str, Value)>,
+    pub runs: Vec<Run>,
+}
+
+/// The profile this binary was built with: `cargo run` builds `debug`, `--release` builds
+/// `release`. Figures from a debug build are for seeing an effect, not for quoting.
+pub fn profile() -> &'static str {
+    if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    }
+}
+
+impl Report {
+    pub fn new(program: &'static str) -> Self {
+        Self {
+            program,
+            sizes: Vec::new(),
+            runs: Vec::new(),
+        }
+    }
+
+    /// Records a size the run used.
+    pub fn size(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        self.sizes.push((key, value.into()));
+        self
+    }
+
+    pub fn push(&mut self, run: Run) {
+        self.runs.push(run);
+    }
+
+    /// The run of a mode. Panics if the program never ran it: a bug, not an input.
+    pub fn run(&self, mode: &str) -> &Run {
+        self.runs
+            .iter()
+            .find(|r| r.mode == mode)
+            .unwrap_or_else(|| panic!("no run of mode {mode}"))
+    }
+
+    /// `b.seconds / a.seconds`: how many times slower `b` was than `a`.
+    pub fn ratio(&self, a: &str, b: &str) -> f64 {
+        self.run(b).seconds / self.run(a).seconds
+    }
+
+    /// The whole output as one JSON object.
+    pub fn to_json(&self) -> Value {
+        let mut object = Map::new();
+        object.insert("program".into(), self.program.into());
+        object.insert("gil".into(), gil::global().is_some().into());
+        object.insert("cores".into(), crate::cli::cores().into());
+        object.insert("profile".into(), profile().into());
+        for (key, value) in &self.sizes {
+            object.insert((*key).into(), value.clone());
+        }
+        if let Some(gil) = gil::global() {
+            object.insert("gil_stats".into(), gil.stats().to_json());
+        }
+        let runs: Vec<Value> = self
+            .runs
+            .iter()
+            .map(|run| {
+                let mut fields = Map::new();
+                fields.insert("mode".into(), run.mode.into());
+                fields.insert("seconds".into(), json!(run.seconds));
+                for (key, value) in &run.fields {
+                    fields.insert((*key).into(), value.clone());
+                }
+                Value::Object(fields)
+            })
+            .collect();
+        object.insert("runs".into(), runs.into());
+        Value::Object(object)
+    }
+
+    /// The table, without the header and the conclusion.
+    pub fn table(&self) -> String {
+        let mut columns: Vec<&'static str> = Vec::new();
+        for run in &self.runs {
+            for (key, value) in &run.fields {
+                if !columns.contains(key) && !value.is_array() && !value.is_object() {
+                    columns.push(key);
+                }
+            }
+        }
+        let baseline = self.runs.first().map_or(0.0, |r| r.seconds);
+        let mut rows: Vec<Vec<String>> = vec![
+            ["mode", "seconds", "speedup"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(columns.iter().map(|c| c.to_string()))
+                .collect(),
+        ];
+        for run in &self.runs {
+            let speedup = if run.seconds > 0.0 {
+                format!("{:.2}x", baseline / run.seconds)
+            } else {
+                "-".to_string()
+            };
+            let mut row = vec![run.mode.to_string(), format!("{:.3}", run.seconds), speedup];
+            for column in &columns {
+                row.push(match run.field(column) {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Number(n)) if n.is_f64() => {
+                        format!("{:.3}", n.as_f64().unwrap_or(0.0))
+                    }
+                    Some(value) => value.to_string(),
+                    None => String::new(),
+                });
+            }
+            rows.push(row);
+        }
+        align(&rows)
+    }
+
+    /// Prints the report: the JSON object with `--json`, else a header, the table, what the GIL
+    /// did (with `--features gil`), the conclusion, and the timeline if asked for.
+    pub fn print(&self, args: &CommonArgs, conclusion: &str) -> std::io::Result<()> {
+        if args.json {
+            println!("{}", self.to_json());
+        } else {
+            println!("{}", self.header());
+            print!("{}", self.table());
+            if let Some(gil) = gil::global() {
+                let s = gil.stats();
+                println!(
+                    "GIL: {} switches, {} drop requests; waits to take it p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+                    s.switches, s.drop_requests, s.wait_p50_ms, s.wait_p99_ms, s.wait_max_ms
+                );
+            }
+            println!("{conclusion}");
+        }
+        if let Some(gil) = gil::global() {
+            let (names, timeline) = gil.timeline();
+            if args.timeline && !args.json {
+                println!("\nWho held the GIL (the first 120 ms after two threads first competed):");
+                print!(
+                    "{}",
+                    timeline.render_text(&names, timeline.window(120_000), 1_000)
+                );
+            }
+            if let Some(path) = &args.timeline_svg {
+                let title = format!(
+                    "{} under the simulated GIL of CPython {} (switch interval {} ms)",
+                    self.program,
+                    gil.config().version.as_str(),
+                    gil.config().switch_interval.as_secs_f64() * 1000.0
+                );
+                let svg = timeline.render_svg(&names, timeline.window(250_000), &title);
+                std::fs::write(path, svg)?;
+                if !args.json {
+                    println!("timeline written to {}", path.display());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn header(&self) -> String {
+        let sizes: Vec<String> = self
+            .sizes
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                )
+            })
+            .collect();
+        let gil = match gil::global() {
+            Some(gil) => format!(
+                "simulated GIL of CPython {}, switch interval {} ms",
+                gil.config().version.as_str(),
+                gil.config().switch_interval.as_secs_f64() * 1000.0
+            ),
+            None => "no GIL: native Rust threads".to_string(),
+        };
+        format!(
+            "{} ({}) — {} build, {}, {} cores",
+            self.program,
+            sizes.join(", "),
+            profile(),
+            gil,
+            crate::cli::cores()
+        )
+    }
+}
+
+/// Left-aligns the first column and right-aligns the others, two spaces apart.
+fn align(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                if c == 0 {
+                    format!("{cell:<w$}", w = widths[c])
+                } else {
+                    format!("{cell:>w$}", w = widths[c])
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_aligned_with_speedups() {
+        let mut report = Report::new("demo").size("n", 10);
+        report.push(Run::new("sequential", Duration::from_secs(2)).with("result", "285"));
+        report.push(Run::new("threads", Duration::from_secs(1)).with("result", "285"));
+        assert_eq!(
+            report.table(),
+            "mode        seconds  speedup  result\n\
+             sequential    2.000    1.00x     285\n\
+             threads       1.000    2.00x     285\n"
+        );
+    }
+
+    #[test]
+    fn json_echoes_sizes_and_runs() {
+        let mut report = Report::new("demo").size("n", 10);
+        report.push(Run::new("threads", Duration::from_millis(1500)).with("lost", 3));
+        let json = report.to_json();
+        assert_eq!(json["program"], "demo");
+        assert_eq!(json["n"], 10);
+        assert_eq!(json["runs"][0]["mode"], "threads");
+        assert_eq!(json["runs"][0]["seconds"], 1.5);
+        assert_eq!(json["runs"][0]["lost"], 3);
+    }
+}

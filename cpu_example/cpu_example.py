@@ -1,0 +1,75 @@
+"""cpu_example.py: threads do not speed up CPU-bound work in CPython.
+
+The same heavy computation (the sum of the squares of millions of numbers) is done K times,
+first one after the other, then by K threads. The threads share one GIL: only one of them runs
+Python bytecode at any moment, so the two times are about the same.
+
+Run: python3 cpu_example.py [--n N] [--workers K] [--json]
+"""
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+
+
+def sum_of_squares(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def sequential(n, workers):
+    return [sum_of_squares(n) for _ in range(workers)]
+
+
+def threaded(n, workers):
+    results = [None] * workers
+
+    def worker(index):
+        results[index] = sum_of_squares(n)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=5_000_000, help="sum the squares of 0..N (default: 5000000)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="how many times, how many threads (default: cores)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+
+    results, sequential_seconds = timed(sequential, args.n, args.workers)
+    thread_results, threads_seconds = timed(threaded, args.n, args.workers)
+    assert results == thread_results
+
+    runs = [
+        {"mode": "sequential", "seconds": sequential_seconds, "result": str(sum(results))},
+        {"mode": "threads", "seconds": threads_seconds, "result": str(sum(thread_results))},
+    ]
+    if args.json:
+        print(json.dumps({"program": "cpu_example.py", "python": sys.version.split()[0],
+                          "n": args.n, "workers": args.workers, "runs": runs}))
+        return
+    for run in runs:
+        speedup = sequential_seconds / run["seconds"]
+        print(f"{run['mode']:<10}  {run['seconds']:7.3f} s  {speedup:5.2f}x")
+    print("Under the GIL one thread at a time runs Python code: the threads are no faster.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+//! cpu_example, run as a user runs it: exact results, the JSON shape, bad input refused.
+
+use assert_cmd::Command;
+use common::testing::{BAD_COUNTS, BAD_INPUTS_FOR_EVERY_PROGRAM, assert_refused, run_json};
+use common::workload::expected_sum_of_squares;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cpu_example");
+
+#[test]
+fn sequential_and_threads_give_the_exact_same_total() {
+    let json = run_json(BIN, &["--n", "100000", "--workers", "3"]);
+    let expected = (expected_sum_of_squares(100_000) * 3).to_string();
+    assert_eq!(json["program"], "cpu_example");
+    assert_eq!(json["n"], 100_000);
+    assert_eq!(json["workers"], 3);
+    assert_eq!(json["gil"], cfg!(feature = "gil"));
+    assert!(json["cores"].as_u64().unwrap() >= 1);
+    let runs = json["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["sequential", "threads"]);
+    for run in runs {
+        assert_eq!(run["result"], expected.as_str());
+        assert!(run["seconds"].as_f64().unwrap() >= 0.0);
+    }
+}
+
+#[test]
+fn workers_default_to_the_number_of_cores() {
+    let json = run_json(BIN, &["--n", "10"]);
+    assert_eq!(json["workers"], json["cores"]);
+}
+
+#[test]
+fn the_table_names_each_mode_and_the_build() {
+    let output = Command::new(BIN)
+        .args(["--n", "1000", "--workers", "2"])
+        .assert()
+        .success();
+    let text = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("sequential") && text.contains("threads"),
+        "{text}"
+    );
+    assert!(
+        text.contains("debug build") || text.contains("release build"),
+        "{text}"
+    );
+    assert!(text.contains("speedup"), "{text}");
+}
+
+#[test]
+fn help_documents_every_option_and_default() {
+    let output = Command::new(BIN).arg("--help").assert().success();
+    let help = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    for option in [
+        "--n",
+        "--workers",
+        "--json",
+        "--switch-interval",
+        "--python",
+        "--timeline",
+        "[default: 100000000]",
+    ] {
+        assert!(help.contains(option), "--help lacks {option}: {help}");
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_one_line() {
+    for (args, names) in BAD_INPUTS_FOR_EVERY_PROGRAM {
+        assert_refused(BIN, args, 2, names);
+    }
+    for flag in ["--n", "--workers"] {
+        for value in BAD_COUNTS {
+            assert_refused(BIN, &[flag, value], 2, flag);
+        }
+    }
+    assert_refused(BIN, &["--n", "10000000001"], 2, "10000000001");
+    assert_refused(BIN, &["--workers", "100000"], 2, "100000");
+}
+
+#[cfg(not(feature = "gil"))]
+#[test]
+fn gil_options_need_the_gil_feature() {
+    for args in [
+        &["--python", "3.9"][..],
+        &["--switch-interval", "5"],
+        &["--timeline"],
+    ] {
+        assert_refused(BIN, args, 2, "--features gil");
+    }
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn competing_threads_switch_under_the_gil() {
+    let json = run_json(
+        BIN,
+        &[
+            "--n",
+            "20000000",
+            "--workers",
+            "2",
+            "--switch-interval",
+            "1",
+        ],
+    );
+    let stats = &json["gil_stats"];
+    assert_eq!(stats["python"], "3.12");
+    assert_eq!(stats["switch_interval_ms"], 1.0);
+    assert!(stats["switches"].as_u64().unwrap() > 0, "{json}");
+    assert!(stats["drop_requests"].as_u64().unwrap() > 0, "{json}");
+    for key in ["p50", "p99", "max"] {
+        assert!(stats["wait_ms"][key].is_number(), "{json}");
+    }
+    let expected = (expected_sum_of_squares(20_000_000) * 2).to_string();
+    assert_eq!(json["runs"][1]["result"], expected.as_str());
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn the_old_gil_gives_the_same_total() {
+    let json = run_json(BIN, &["--n", "200000", "--workers", "2", "--python", "2.7"]);
+    assert_eq!(json["gil_stats"]["python"], "2.7");
+    assert_eq!(
+        json["gil_stats"]["drop_requests"], 0,
+        "the old GIL has no drop request"
+    );
+    let expected = (expected_sum_of_squares(200_000) * 2).to_string();
+    assert_eq!(json["runs"][1]["result"], expected.as_str());
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn the_timeline_is_drawn_and_written() {
+    let dir = std::env::temp_dir().join(format!("cpu_example_timeline_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("gil.svg");
+    let output = Command::new(BIN)
+        .args([
+            "--n",
+            "5000000",
+            "--workers",
+            "2",
+            "--switch-interval",
+            "1",
+            "--timeline",
+            "--timeline-svg",
+        ])
+        .arg(&svg)
+        .assert()
+        .success();
+    let text = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("Thread-1 |") && text.contains("Thread-2 |"),
+        "{text}"
+    );
+    assert!(text.contains('█'), "{text}");
+    let picture = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        picture.starts_with("<svg") && picture.contains("Thread-2"),
+        "{picture}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

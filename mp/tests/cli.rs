@@ -1,0 +1,214 @@
+//! mp, run as a user runs it: real processes, exact totals, and every way a worker can fail.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::testing::{BAD_COUNTS, BAD_INPUTS_FOR_EVERY_PROGRAM, assert_refused, run, run_json};
+use common::workload::expected_sum_of_squares;
+
+const BIN: &str = env!("CARGO_BIN_EXE_mp");
+
+/// The pids of live (not zombie) processes running this binary as a worker with `--n n`.
+fn live_workers(n: &str) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let args: Vec<String> = cmdline
+            .split(|&b| b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let is_worker = args.iter().any(|a| a == "--worker")
+            && args.windows(2).any(|w| w[0] == "--n" && w[1] == n);
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let zombie = stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z'));
+        if is_worker && !zombie {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+#[test]
+fn every_mode_gives_the_same_exact_total() {
+    let json = run_json(BIN, &["--n", "100000", "--workers", "3"]);
+    let expected = (expected_sum_of_squares(100_000) * 3).to_string();
+    assert_eq!(json["program"], "mp");
+    assert_eq!(json["n"], 100_000);
+    assert_eq!(json["workers"], 3);
+    let runs = json["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["sequential", "processes", "rayon"]);
+    for run in runs {
+        assert_eq!(run["result"], expected.as_str(), "{run}");
+    }
+}
+
+#[test]
+fn each_worker_is_its_own_process() {
+    let json = run_json(BIN, &["--n", "1000", "--workers", "4"]);
+    let pids: Vec<u64> = json["runs"][1]["pids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_u64().unwrap())
+        .collect();
+    assert_eq!(pids.len(), 4);
+    let mut distinct = pids.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 4, "{pids:?}");
+    assert!(!pids.contains(&u64::from(std::process::id())));
+}
+
+#[test]
+fn a_failing_worker_is_named_and_the_others_are_stopped() {
+    let cases = [
+        (
+            "panic",
+            "exited with code 101: error: worker panicked: worker told to panic",
+        ),
+        ("exit", "exited with code 3"),
+        ("kill", "was killed by signal 9 (SIGKILL)"),
+        ("hang", "gave no result within 1.0 s"),
+        ("garbage", "which is not a number"),
+    ];
+    for (index, (fault, says)) in cases.into_iter().enumerate() {
+        // A size of its own per case, to find this case's workers among the processes.
+        let n = (31_337_000 + index).to_string();
+        let started = Instant::now();
+        let outcome = run(
+            BIN,
+            &[
+                "--n",
+                &n,
+                "--workers",
+                "3",
+                "--fault",
+                fault,
+                "--fault-worker",
+                "1",
+                "--timeout",
+                "1",
+            ],
+        );
+        let context = format!("--fault {fault}: {outcome:?}");
+        assert_eq!(outcome.code, Some(1), "{context}");
+        assert!(
+            outcome.stderr.starts_with("error: worker 1 (pid "),
+            "{context}"
+        );
+        assert!(outcome.stderr.contains(says), "{context}");
+        assert!(
+            outcome.stderr.contains("the other workers were stopped"),
+            "{context}"
+        );
+        assert_eq!(outcome.stderr.lines().count(), 1, "{context}");
+        assert!(outcome.stdout.is_empty(), "a total was printed: {context}");
+        assert_eq!(live_workers(&n), Vec::<u32>::new(), "{context}");
+        // Not a speed claim: a hang must end at the deadline, not after the hour it sleeps.
+        assert!(started.elapsed() < Duration::from_secs(60), "{context}");
+    }
+}
+
+#[test]
+fn a_worker_started_by_hand_says_so() {
+    let outcome = run(BIN, &["--worker", "0", "--n", "10"]);
+    assert_eq!(outcome.code, Some(1), "{outcome:?}");
+    assert!(
+        outcome.stderr.contains("this is a worker process"),
+        "{outcome:?}"
+    );
+    assert!(outcome.stdout.is_empty());
+}
+
+/// Waits, up to `limit`, until `check` holds; a bound on a wait, not a speed claim.
+fn eventually(limit: Duration, check: impl Fn() -> bool) -> bool {
+    let until = Instant::now() + limit;
+    while Instant::now() < until {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    check()
+}
+
+#[test]
+fn ctrl_c_leaves_no_worker_alive() {
+    let n = "9999999991"; // minutes of work: the workers are still running when interrupted
+    let mut parent = Command::new(BIN)
+        .args(["--n", n, "--workers", "2", "--modes", "processes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(eventually(Duration::from_secs(30), || live_workers(n)
+        .len()
+        == 2));
+    Command::new("kill")
+        .args(["-INT", &parent.id().to_string()])
+        .status()
+        .unwrap();
+    let status = parent.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert_eq!(live_workers(n), Vec::<u32>::new());
+}
+
+#[test]
+fn workers_stop_when_their_parent_dies() {
+    let n = "9999999992";
+    let mut parent = Command::new(BIN)
+        .args(["--n", n, "--workers", "2", "--modes", "processes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(eventually(Duration::from_secs(30), || live_workers(n)
+        .len()
+        == 2));
+    parent.kill().unwrap(); // SIGKILL: the parent gets no chance to clean up
+    parent.wait().unwrap();
+    assert!(
+        eventually(Duration::from_secs(10), || live_workers(n).is_empty()),
+        "orphaned workers: {:?}",
+        live_workers(n)
+    );
+}
+
+#[test]
+fn modes_can_be_chosen() {
+    let json = run_json(
+        BIN,
+        &[
+            "--n",
+            "1000",
+            "--workers",
+            "2",
+            "--modes",
+            "rayon,processes",
+        ],
+    );
+    let runs = json["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["processes", "rayon"]);
+}
+
+#[test]
+fn bad_input_is_refused_with_one_line() {
+    for (args, names) in BAD_INPUTS_FOR_EVERY_PROGRAM {
+        assert_refused(BIN, args, 2, names);
+    }
+    for flag in ["--n", "--workers", "--timeout"] {
+        for value in BAD_COUNTS {
+            assert_refused(BIN, &[flag, value], 2, flag);
+        }
+    }
+    assert_refused(BIN, &["--workers", "65"], 2, "65");
+    assert_refused(BIN, &["--workers", "100000"], 2, "100000");
+}

@@ -1,0 +1,58 @@
+"""share.py: several threads increment a shared counter without protection.
+
+`counter += 1` is not one step: the thread reads counter, adds 1, writes it back. If another
+thread writes between that read and that write, one of the two updates is lost.
+
+CPython 3.9 and older can switch threads between those bytecodes and lose updates on every run.
+Since CPython 3.10 a thread only lets go of the GIL at a backward jump or a call, so this exact
+loop loses nothing there: the race is hidden, not gone (share2.py fixes it for real).
+
+Run: python3 share.py [--workers K] [--increments N] [--json]
+"""
+
+import argparse
+import json
+import sys
+import threading
+import time
+
+counter = 0
+
+
+def increment():
+    global counter
+    counter += 1
+
+
+def worker(increments):
+    for _ in range(increments):
+        increment()
+
+
+def main():
+    global counter
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4, help="threads (default: 4)")
+    parser.add_argument("--increments", type=int, default=1_000_000, help="per thread (default: 1000000)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(args.increments,)) for _ in range(args.workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - start
+
+    expected = args.workers * args.increments
+    run = {"mode": "threads", "seconds": seconds, "expected": expected, "got": counter, "lost": expected - counter}
+    if args.json:
+        print(json.dumps({"program": "share.py", "python": sys.version.split()[0],
+                          "workers": args.workers, "increments": args.increments, "runs": [run]}))
+    else:
+        print(f"expected {expected}, got {counter}, lost {expected - counter} ({seconds:.3f} s)")
+
+
+if __name__ == "__main__":
+    main()

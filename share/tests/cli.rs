@@ -1,0 +1,93 @@
+//! share, run as a user runs it: lost updates natively and on the 3.9 model, none on 3.12's.
+
+use common::testing::{BAD_COUNTS, BAD_INPUTS_FOR_EVERY_PROGRAM, assert_refused, run_json};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_share");
+
+fn counts(json: &Value) -> (u64, u64, u64) {
+    let run = &json["runs"][0];
+    assert_eq!(run["mode"], "threads");
+    let (expected, got, lost) = (
+        run["expected"].as_u64().unwrap(),
+        run["got"].as_u64().unwrap(),
+        run["lost"].as_u64().unwrap(),
+    );
+    assert_eq!(expected, got + lost);
+    (expected, got, lost)
+}
+
+#[test]
+fn json_echoes_the_sizes() {
+    let json = run_json(BIN, &["--workers", "3", "--increments", "1000"]);
+    assert_eq!(json["program"], "share");
+    assert_eq!(json["workers"], 3);
+    assert_eq!(json["increments"], 1000);
+    assert_eq!(counts(&json).0, 3000);
+}
+
+#[cfg(not(feature = "gil"))]
+#[test]
+fn native_threads_lose_updates() {
+    // Four threads on every core, five million read-then-write steps each: they collide.
+    let json = run_json(BIN, &["--workers", "4", "--increments", "5000000"]);
+    let (expected, got, lost) = counts(&json);
+    assert_eq!(expected, 20_000_000);
+    assert!(lost > 0, "no update lost: got {got}");
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn the_gil_of_python_3_12_loses_no_update() {
+    let json = run_json(
+        BIN,
+        &[
+            "--workers",
+            "4",
+            "--increments",
+            "2000000",
+            "--switch-interval",
+            "0.5",
+        ],
+    );
+    let (_, _, lost) = counts(&json);
+    assert_eq!(lost, 0);
+    assert!(
+        json["gil_stats"]["switches"].as_u64().unwrap() > 0,
+        "the GIL never changed hands: {json}"
+    );
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn the_gil_of_python_3_9_loses_updates() {
+    let json = run_json(
+        BIN,
+        &[
+            "--workers",
+            "4",
+            "--increments",
+            "2000000",
+            "--switch-interval",
+            "0.5",
+            "--python",
+            "3.9",
+        ],
+    );
+    let (_, got, lost) = counts(&json);
+    assert!(lost > 0, "no update lost: got {got}; {json}");
+}
+
+#[test]
+fn bad_input_is_refused_with_one_line() {
+    for (args, names) in BAD_INPUTS_FOR_EVERY_PROGRAM {
+        assert_refused(BIN, args, 2, names);
+    }
+    for flag in ["--workers", "--increments"] {
+        for value in BAD_COUNTS {
+            assert_refused(BIN, &[flag, value], 2, flag);
+        }
+    }
+    assert_refused(BIN, &["--workers", "100000"], 2, "100000");
+    assert_refused(BIN, &["--increments", "1000000000000"], 2, "1000000000000");
+}

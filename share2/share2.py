@@ -1,0 +1,55 @@
+"""share2.py: the same shared counter as share.py, protected by a Lock: never a lost update.
+
+Only the thread that holds the lock reads and writes the counter; the others wait for it.
+Whatever the CPython version, and wherever the GIL changes hands, the total is exact.
+
+Run: python3 share2.py [--workers K] [--increments N] [--json]
+"""
+
+import argparse
+import json
+import sys
+import threading
+import time
+
+counter = 0
+lock = threading.Lock()
+
+
+def increment():
+    global counter
+    with lock:
+        counter += 1
+
+
+def worker(increments):
+    for _ in range(increments):
+        increment()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4, help="threads (default: 4)")
+    parser.add_argument("--increments", type=int, default=1_000_000, help="per thread (default: 1000000)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(args.increments,)) for _ in range(args.workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - start
+
+    expected = args.workers * args.increments
+    run = {"mode": "mutex", "seconds": seconds, "expected": expected, "got": counter, "lost": expected - counter}
+    if args.json:
+        print(json.dumps({"program": "share2.py", "python": sys.version.split()[0],
+                          "workers": args.workers, "increments": args.increments, "runs": [run]}))
+    else:
+        print(f"expected {expected}, got {counter}, lost {expected - counter} ({seconds:.3f} s)")
+
+
+if __name__ == "__main__":
+    main()

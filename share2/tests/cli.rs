@@ -1,0 +1,57 @@
+//! share2, run as a user runs it: exact counts in every mode, GIL or not, any Python version.
+
+use common::testing::{BAD_COUNTS, BAD_INPUTS_FOR_EVERY_PROGRAM, assert_refused, run_json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_share2");
+
+fn assert_exact(args: &[&str], workers: u64, increments: u64) {
+    let json = run_json(BIN, args);
+    assert_eq!(json["program"], "share2");
+    let runs = json["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["mutex", "atomic", "sharded"]);
+    for run in runs {
+        assert_eq!(run["expected"], workers * increments, "{run}");
+        assert_eq!(run["got"], workers * increments, "{run}");
+        assert_eq!(run["lost"], 0, "{run}");
+    }
+}
+
+#[test]
+fn every_mode_is_exact() {
+    assert_exact(&["--workers", "4", "--increments", "500000"], 4, 500_000);
+    assert_exact(&["--workers", "7", "--increments", "1001"], 7, 1001);
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn the_lock_keeps_it_exact_where_the_gil_does_not() {
+    for python in ["3.9", "2.7", "3.12"] {
+        assert_exact(
+            &[
+                "--workers",
+                "4",
+                "--increments",
+                "500000",
+                "--switch-interval",
+                "0.5",
+                "--python",
+                python,
+            ],
+            4,
+            500_000,
+        );
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_one_line() {
+    for (args, names) in BAD_INPUTS_FOR_EVERY_PROGRAM {
+        assert_refused(BIN, args, 2, names);
+    }
+    for flag in ["--workers", "--increments"] {
+        for value in BAD_COUNTS {
+            assert_refused(BIN, &[flag, value], 2, flag);
+        }
+    }
+}
