@@ -14,11 +14,17 @@
 //! With `--features gil` the synchronous parts run under the simulated GIL and the blocking sleep
 //! releases it (as `time.sleep` does); the results are the same, since no task computes.
 //!
+//! `as fetch` (fetch.rs) is the tutorial's second async example: employees and projects from a
+//! real SQLite database, fetched one after the other, then concurrently.
+//!
 //! Run with:
 //! ```text
 //! cargo run -p as
-//! cargo run -p as -- --tasks 10000 --delay-ms 100
+//! cargo run --release -p as -- --tasks 10000 --delay-ms 100 --modes gather
+//! cargo run -p as -- fetch
 //! ```
+
+mod fetch;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -34,6 +40,9 @@ use tokio::task::JoinSet;
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
 struct Cli {
+    #[command(subcommand)]
+    scenario: Option<Scenario>,
+
     /// How many tasks (1 to 1000000)
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_ASYNC_TASKS))]
     tasks: u64,
@@ -48,6 +57,13 @@ struct Cli {
 
     #[command(flatten)]
     common: CommonArgs,
+}
+
+/// The tutorials' other async scenario.
+#[derive(clap::Subcommand)]
+enum Scenario {
+    /// freeCodeCamp's employees and projects: two database fetches, one by one, then together
+    Fetch(fetch::Args),
 }
 
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -100,7 +116,11 @@ async fn spawn_blocking(tasks: u64, delay: Duration) {
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    cli.common.install_gil("as");
+    let common = match &cli.scenario {
+        Some(Scenario::Fetch(args)) => &args.common,
+        None => &cli.common,
+    };
+    common.install_gil("as");
     let delay = Duration::from_millis(cli.delay_ms);
     // asyncio's event loop: one thread. The blocking pool of spawn_blocking is separate.
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -110,6 +130,13 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return cli::runtime_error(&format!("could not start tokio: {error}")),
     };
+
+    if let Some(Scenario::Fetch(args)) = &cli.scenario {
+        return match fetch::run(args, &runtime) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => cli::runtime_error(&error),
+        };
+    }
 
     let mut report = Report::new("as")
         .size("tasks", cli.tasks)

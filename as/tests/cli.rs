@@ -41,3 +41,25 @@ fn bad_input_is_refused_with_one_line() {
     assert_refused(BIN, &["--tasks", "1000001"], 2, "1000001");
     assert_refused(BIN, &["--modes", "threads"], 2, "threads");
 }
+
+#[test]
+fn both_fetches_return_the_same_rows() {
+    let json = run_json(BIN, &["fetch", "--latency-ms", "5"]);
+    assert_eq!(json["program"], "as fetch");
+    let runs = json["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["sequential", "concurrent"]);
+    for run in runs {
+        assert_eq!(run["employees"], 50, "{run}");
+        assert_eq!(run["projects"], 8, "{run}");
+    }
+    // One after the other, two queries cannot take less than two latencies.
+    assert!(runs[0]["seconds"].as_f64().unwrap() >= 0.010, "{}", runs[0]);
+}
+
+#[test]
+fn bad_fetch_input_is_refused_with_one_line() {
+    assert_refused(BIN, &["fetch", "--latency-ms", "0"], 2, "--latency-ms");
+    assert_refused(BIN, &["fetch", "--latency-ms", "abc"], 2, "abc");
+    assert_refused(BIN, &["fetch", "--rows", "5"], 2, "--rows");
+}

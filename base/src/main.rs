@@ -6,11 +6,20 @@
 //! GIL (`py.detach`, as `time.sleep()` does in CPython): this is why threads help for I/O even
 //! in Python. Each task's completion time, from the start of its mode, is reported as p50/p99/max.
 //!
+//! The tutorials' other I/O scenarios are subcommands, each in its own file: `devices`
+//! (devices.rs: sessions to many simulated network devices, by threads, processes and async
+//! tasks) and `convoy` (convoy.rs: what a CPU-bound thread does to an I/O thread under the GIL).
+//!
 //! Run with:
 //! ```text
 //! cargo run -p base
 //! cargo run -p base --features gil -- --timeline
+//! cargo run --release -p base -- devices --sessions 10,100,1000
+//! cargo run --release -p base --features gil -- convoy
 //! ```
+
+mod convoy;
+mod devices;
 
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -28,6 +37,9 @@ use common::threads::run_in_threads;
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
 struct Cli {
+    #[command(subcommand)]
+    scenario: Option<Scenario>,
+
     /// How many tasks (1 to 10000; one thread each)
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_THREAD_TASKS))]
     tasks: u64,
@@ -40,8 +52,29 @@ struct Cli {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "MODES")]
     modes: Vec<Mode>,
 
+    /// Run as worker number INDEX of `devices`: what the parent starts, not for use by hand
+    #[arg(long, hide = true, value_name = "INDEX")]
+    worker: Option<usize>,
+
+    /// Worker: the devices to connect to (set by the parent)
+    #[arg(long, hide = true, default_value = "")]
+    connect: String,
+
+    /// Worker: the devices' latency (set by the parent)
+    #[arg(long, hide = true, default_value_t = 50)]
+    latency_ms: u64,
+
     #[command(flatten)]
     common: CommonArgs,
+}
+
+/// The tutorials' other I/O scenarios.
+#[derive(clap::Subcommand)]
+enum Scenario {
+    /// Sessions to many simulated network devices: sequential, threads, processes, async
+    Devices(devices::Args),
+    /// The convoy effect: an I/O thread's round trips, alone and beside a CPU-bound thread
+    Convoy(convoy::Args),
 }
 
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -85,7 +118,29 @@ fn record(done: &Mutex<Latencies>, start: Instant) {
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    cli.common.install_gil("base");
+    let common = match &cli.scenario {
+        Some(Scenario::Devices(args)) => &args.common,
+        Some(Scenario::Convoy(args)) => &args.common,
+        None => &cli.common,
+    };
+    common.install_gil("base");
+    if let Some(index) = cli.worker {
+        if let Err(why) = common::process::become_worker() {
+            return cli::runtime_error(&format!("--worker {index}: {why}"));
+        }
+        devices::worker(&cli.connect, cli.latency_ms);
+        return ExitCode::SUCCESS;
+    }
+    let scenario = match &cli.scenario {
+        Some(Scenario::Devices(args)) => Some(devices::run(args)),
+        Some(Scenario::Convoy(args)) => Some(convoy::run(args)),
+        None => None,
+    };
+    match scenario {
+        Some(Ok(())) => return ExitCode::SUCCESS,
+        Some(Err(error)) => return cli::runtime_error(&error),
+        None => {}
+    }
     let delay = Duration::from_millis(cli.delay_ms);
 
     let mut report = Report::new("base")

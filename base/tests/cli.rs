@@ -48,3 +48,146 @@ fn bad_input_is_refused_with_one_line() {
     assert_refused(BIN, &["--delay-ms", "60001"], 2, "60001");
     assert_refused(BIN, &["--modes", "parallel"], 2, "parallel");
 }
+
+#[test]
+fn every_device_session_is_answered_in_every_mode() {
+    let json = run_json(
+        BIN,
+        &[
+            "devices",
+            "--sessions",
+            "3,12",
+            "--latency-ms",
+            "1",
+            "--pool",
+            "2",
+        ],
+    );
+    assert_eq!(json["program"], "base devices");
+    let runs = json["runs"].as_array().unwrap();
+    let rows: Vec<(&str, u64)> = runs
+        .iter()
+        .map(|r| (r["mode"].as_str().unwrap(), r["sessions"].as_u64().unwrap()))
+        .collect();
+    let modes = ["sequential", "threads", "processes", "async"];
+    let expected: Vec<(&str, u64)> = [3, 12]
+        .iter()
+        .flat_map(|&n| modes.iter().map(move |&m| (m, n)))
+        .collect();
+    assert_eq!(rows, expected);
+    for run in runs {
+        assert_eq!(run["errors"], 0, "{run}");
+        assert_eq!(run["answered"], run["sessions"], "{run}");
+        assert!(run["peak_rss_mb"].as_f64().unwrap() > 0.0, "{run}");
+    }
+}
+
+#[test]
+fn misbehaving_devices_are_errors_with_their_reason_and_the_run_ends() {
+    let json = run_json(
+        BIN,
+        &[
+            "devices",
+            "--sessions",
+            "6",
+            "--latency-ms",
+            "1",
+            "--pool",
+            "3",
+            "--misbehave",
+            "refuse,reset,garbage,silent",
+        ],
+    );
+    let runs = json["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 4);
+    for run in runs {
+        assert_eq!(run["errors"], 4, "{run}");
+        assert_eq!(run["answered"], 2, "{run}");
+        let reasons = run["error_reasons"].to_string();
+        for reason in [
+            "connect: connection refused",
+            "greeting: not a prompt",
+            "greeting: timed out",
+        ] {
+            assert!(reasons.contains(reason), "{reason} missing in {run}");
+        }
+        // A reset reaches the client while it connects or while it reads the greeting.
+        assert!(
+            reasons.contains("connection reset") || reasons.contains("greeting: connection closed"),
+            "no reset in {run}"
+        );
+    }
+}
+
+#[test]
+fn a_port_already_taken_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    assert_refused(
+        BIN,
+        &["devices", "--sessions", "1", "--port", &port],
+        1,
+        "already in use",
+    );
+}
+
+#[test]
+fn the_convoy_measures_every_round_trip() {
+    let json = run_json(BIN, &["convoy", "--round-trips", "50"]);
+    let runs = json["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["alone", "beside_cpu_thread"]);
+    for run in runs {
+        assert_eq!(run["round_trips"], 50, "{run}");
+    }
+    if cfg!(feature = "gil") {
+        // Beside a thread that never lets go of its own accord, the I/O thread gets the GIL back
+        // only by asking for it.
+        assert!(
+            json["gil_stats"]["drop_requests"].as_u64().unwrap() >= 1,
+            "{json}"
+        );
+    }
+}
+
+#[test]
+fn bad_scenario_input_is_refused_with_one_line() {
+    for (args, names) in [
+        (&["devices", "--sessions", ""][..], "--sessions"),
+        (&["devices", "--sessions", "0"], "--sessions"),
+        (&["devices", "--sessions", "10,abc"], "abc"),
+        (&["devices", "--sessions", "5001"], "5001"),
+        (&["devices", "--pool", "0"], "--pool"),
+        (&["devices", "--pool", "65"], "65"),
+        (&["devices", "--latency-ms", "-1"], "-1"),
+        (&["devices", "--misbehave", "explode"], "explode"),
+        (&["devices", "--port", "70000"], "70000"),
+        (&["devices", "--modes", "fibers"], "fibers"),
+        (&["convoy", "--round-trips", "0"], "--round-trips"),
+        (&["convoy", "--round-trips", "100001"], "100001"),
+        (&["teleport"], "teleport"),
+    ] {
+        assert_refused(BIN, args, 2, names);
+    }
+}
+
+mod property {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 6, .. ProptestConfig::default() })]
+
+        /// Every session to a well-behaved device is answered, whatever the count and pool.
+        #[test]
+        fn device_runs_answer_every_session(sessions in 1u64..40, pool in 1u64..5) {
+            let json = common::testing::run_json(super::BIN, &[
+                "devices", "--sessions", &sessions.to_string(), "--latency-ms", "0",
+                "--pool", &pool.to_string(), "--modes", "threads,processes,async",
+            ]);
+            for run in json["runs"].as_array().unwrap() {
+                prop_assert_eq!(&run["answered"], &serde_json::json!(sessions));
+                prop_assert_eq!(&run["errors"], &serde_json::json!(0));
+            }
+        }
+    }
+}

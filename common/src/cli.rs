@@ -121,6 +121,8 @@ pub mod limits {
     pub const MAX_THREAD_TASKS: u64 = 10_000;
     /// Tasks in `as` (cheap async tasks).
     pub const MAX_ASYNC_TASKS: u64 = 1_000_000;
+    /// Sessions to simulated network devices in one sweep point.
+    pub const MAX_SESSIONS: u64 = 5_000;
     /// The longest simulated wait, in milliseconds.
     pub const MAX_DELAY_MS: u64 = 60_000;
 }

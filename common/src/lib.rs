@@ -6,10 +6,12 @@
 //! * [`timing`] and [`latency`]: wall-clock timing and latency distributions (hdrhistogram);
 //! * [`threads`]: start K named threads, join them, collect their results;
 //! * [`process`]: worker processes, `multiprocessing`'s way, and what happens when one fails;
+//! * [`devices`]: simulated network devices (TCP on 127.0.0.1) and the client sessions;
 //! * [`report`]: the aligned table, or `--json`;
 //! * [`cli`]: the options every program shares, the limits, and how bad input fails.
 
 pub mod cli;
+pub mod devices;
 pub mod gil;
 pub mod latency;
 pub mod process;

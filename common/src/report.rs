@@ -45,6 +45,8 @@ pub struct Report {
     /// The sizes the run used (`n`, `workers`, …), echoed so that a run can be reproduced.
     sizes: Vec<(&'static str, Value)>,
     pub runs: Vec<Run>,
+    /// Whether the table has a speedup column (not for a sweep, whose rows don't compare).
+    speedup: bool,
 }
 
 /// The profile this binary was built with: `cargo run` builds `debug`, `--release` builds
@@ -63,7 +65,14 @@ impl Report {
             program,
             sizes: Vec::new(),
             runs: Vec::new(),
+            speedup: true,
         }
+    }
+
+    /// A table without the speedup column.
+    pub fn without_speedup(mut self) -> Self {
+        self.speedup = false;
+        self
     }
 
     /// Records a size the run used.
@@ -130,8 +139,13 @@ impl Report {
             }
         }
         let baseline = self.runs.first().map_or(0.0, |r| r.seconds);
+        let fixed: &[&str] = if self.speedup {
+            &["mode", "seconds", "speedup"]
+        } else {
+            &["mode", "seconds"]
+        };
         let mut rows: Vec<Vec<String>> = vec![
-            ["mode", "seconds", "speedup"]
+            fixed
                 .iter()
                 .map(|s| s.to_string())
                 .chain(columns.iter().map(|c| c.to_string()))
@@ -143,7 +157,10 @@ impl Report {
             } else {
                 "-".to_string()
             };
-            let mut row = vec![run.mode.to_string(), format!("{:.3}", run.seconds), speedup];
+            let mut row = vec![run.mode.to_string(), format!("{:.3}", run.seconds)];
+            if self.speedup {
+                row.push(speedup);
+            }
             for column in &columns {
                 row.push(match run.field(column) {
                     Some(Value::String(s)) => s.clone(),

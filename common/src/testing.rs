@@ -88,6 +88,13 @@ pub const BAD_INPUTS_FOR_EVERY_PROGRAM: &[(&[&str], &str)] = &[
     (&["--python", "3.10"], "3.10"),
     (&["--python", ""], "--python"),
     (&["--timeline-svg"], "--timeline-svg"),
+    (&["--switch-interval"], "--switch-interval"),
+    (&["--python"], "--python"),
+    (&["--python", "3"], "3"),
+    (&["--switch-interval", "0.0"], "0.0"),
+    (&["--switch-interval", "1e-400"], "1e-400"),
+    (&["--timeline=yes"], "--timeline"),
+    (&["--json"], "--json"),
 ];
 
 /// Bad values for a count flag such as `--workers`: `(value, named)`.

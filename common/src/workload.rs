@@ -20,11 +20,22 @@ pub const ITERATIONS_PER_CHECK: u64 = 16;
 /// `black_box` stops the optimiser from replacing the loop by the closed form (it knows it):
 /// the loop really runs `n` times, so the time doubles when `n` doubles.
 pub fn sum_of_squares(n: u64, py: Python<'_>) -> u128 {
+    sum_over_range(n, py, |i| i * i)
+}
+
+/// The tutorial's `count_up()` and `count_down()`: `count = count + i` for `i in range(n)`.
+pub fn count(n: u64, py: Python<'_>) -> u128 {
+    sum_over_range(n, py, |i| i)
+}
+
+/// `sum(term(i) for i in range(n))`, with an eval-breaker check point every
+/// [`ITERATIONS_PER_CHECK`] iterations, where Python's loop jumps back.
+#[inline(always)]
+fn sum_over_range(n: u64, py: Python<'_>, term: impl Fn(u128) -> u128) -> u128 {
     let mut total: u128 = 0;
     for start in (0..n).step_by(ITERATIONS_PER_CHECK as usize) {
         for i in start..n.min(start + ITERATIONS_PER_CHECK) {
-            let i = black_box(i);
-            total += u128::from(i) * u128::from(i);
+            total += term(u128::from(black_box(i)));
         }
         // The loop's backward jump, where CPython checks the eval breaker.
         py.backward_jump();
@@ -54,6 +65,11 @@ mod tests {
                 "n={n}"
             );
         }
+    }
+
+    #[test]
+    fn count_is_the_sum_of_the_range() {
+        assert_eq!(count(100_000_000, Python::native()), 4_999_999_950_000_000);
     }
 
     #[test]

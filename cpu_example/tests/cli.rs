@@ -163,3 +163,22 @@ fn the_timeline_is_drawn_and_written() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+mod property {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+        /// Sequential and threads return exactly workers × sum of squares, GIL or not.
+        #[test]
+        fn both_modes_return_the_exact_total(workers in 1u64..6, n in 0u64..50_000) {
+            let n = n.max(1);
+            let json = common::testing::run_json(super::BIN, &["--n", &n.to_string(), "--workers", &workers.to_string()]);
+            let expected = (common::workload::expected_sum_of_squares(n) * u128::from(workers)).to_string();
+            for run in json["runs"].as_array().unwrap() {
+                prop_assert_eq!(run["result"].as_str().unwrap(), expected.as_str());
+            }
+        }
+    }
+}

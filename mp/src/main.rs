@@ -10,11 +10,21 @@
 //! (threads, since Rust has no GIL to escape), and sequentially. Every mode returns the same
 //! exact total.
 //!
+//! The tutorials' other process scenarios are subcommands, each in its own file:
+//! `add-sub` (add_sub.rs), `count` (count.rs) and `start-cost` (start_cost.rs).
+//!
 //! Run with:
 //! ```text
 //! cargo run -p mp
 //! cargo run -p mp --features gil
+//! cargo run -p mp -- add-sub
+//! cargo run -p mp --features gil -- count
+//! cargo run --release -p mp -- start-cost
 //! ```
+
+mod add_sub;
+mod count;
+mod start_cost;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -32,6 +42,9 @@ use rayon::prelude::*;
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
 struct Cli {
+    #[command(subcommand)]
+    scenario: Option<Scenario>,
+
     /// Each worker sums the squares of 0..N (1 to 10^10)
     #[arg(long, default_value_t = 100_000_000, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_N))]
     n: u64,
@@ -53,6 +66,18 @@ struct Cli {
     #[arg(long, hide = true, value_name = "INDEX")]
     worker: Option<usize>,
 
+    /// What a worker computes (set by the parent)
+    #[arg(long, hide = true, value_enum, default_value = "sum-of-squares")]
+    task: Task,
+
+    /// add-sub workers: one tutorial second, in ms (set by the parent)
+    #[arg(long, hide = true, default_value_t = 10)]
+    unit_ms: u64,
+
+    /// add-sub workers: the parent's clock, in µs since 1970 (set by the parent)
+    #[arg(long, hide = true, default_value_t = 0)]
+    epoch_us: u64,
+
     /// Testing only: make a worker misbehave
     #[arg(long, hide = true, value_enum)]
     fault: Option<Fault>,
@@ -63,6 +88,28 @@ struct Cli {
 
     #[command(flatten)]
     common: CommonArgs,
+}
+
+/// The tutorials' other scenarios with processes.
+#[derive(clap::Subcommand)]
+enum Scenario {
+    /// freeCodeCamp's add(a, b) and sub(a, b): one after the other, by two threads, by two processes
+    AddSub(add_sub::Args),
+    /// freeCodeCamp's count_up/count_down: sequential vs threads vs processes (25.8/24.5/8.3 s)
+    Count(count::Args),
+    /// The price of starting: a thread, a tokio task, a worker process, many times each
+    StartCost(start_cost::Args),
+}
+
+/// The work a worker process does.
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum Task {
+    SumOfSquares,
+    Add,
+    Sub,
+    CountUp,
+    CountDown,
+    Nothing,
 }
 
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -109,13 +156,13 @@ fn processes(cli: &Cli, workers: u64) -> Result<(Vec<u128>, Vec<u32>), Failure> 
     let lines = process::join_all(started, Duration::from_secs(cli.timeout))?;
     let mut results = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        match line.parse::<u128>() {
+        match line.trim().parse::<u128>() {
             Ok(result) => results.push(result),
             Err(_) => {
                 return Err(Failure::Worker {
                     index,
                     pid: pids[index],
-                    what: format!("sent {line:?}, which is not a number"),
+                    what: format!("sent {:?}, which is not a number", truncate(line.trim())),
                 });
             }
         }
@@ -133,9 +180,30 @@ fn with_rayon(n: u64, workers: u64) -> u128 {
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    cli.common.install_gil("mp");
+    let common = match &cli.scenario {
+        Some(Scenario::AddSub(args)) => &args.common,
+        Some(Scenario::Count(args)) => &args.common,
+        Some(Scenario::StartCost(args)) => &args.common,
+        None => &cli.common,
+    };
+    common.install_gil("mp");
     if let Some(index) = cli.worker {
         return worker_main(&cli, index);
+    }
+    let scenario = match &cli.scenario {
+        Some(Scenario::AddSub(args)) => Some(add_sub::run(args)),
+        Some(Scenario::Count(args)) => Some(count::run(args)),
+        Some(Scenario::StartCost(args)) => Some(start_cost::run(args)),
+        None => None,
+    };
+    match scenario {
+        Some(Ok(())) => return ExitCode::SUCCESS,
+        Some(Err(Failure::Interrupted)) => {
+            eprintln!("error: {}", Failure::Interrupted);
+            return ExitCode::from(130);
+        }
+        Some(Err(failure)) => return cli::runtime_error(&failure.to_string()),
+        None => {}
     }
     let (n, workers) = (cli.n, cli.workers.unwrap_or_else(cli::cores));
 
@@ -236,8 +304,19 @@ fn worker_main(cli: &Cli, index: usize) -> ExitCode {
     if let Err(why) = process::become_worker() {
         return cli::runtime_error(&format!("--worker {index}: {why}"));
     }
-    println!("{}", worker(cli.n, cli.fault));
+    match cli.task {
+        Task::SumOfSquares => println!("{}", worker(cli.n, cli.fault)),
+        Task::Add => add_sub::worker("add", cli.unit_ms, cli.epoch_us),
+        Task::Sub => add_sub::worker("sub", cli.unit_ms, cli.epoch_us),
+        Task::CountUp => count::worker("count-up", cli.n),
+        Task::CountDown => count::worker("count-down", cli.n),
+        Task::Nothing => println!("started"),
+    }
     ExitCode::SUCCESS
+}
+
+fn truncate(text: &str) -> String {
+    text.chars().take(60).collect()
 }
 
 /// Testing only: go wrong the way `fault` says.

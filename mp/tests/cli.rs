@@ -212,3 +212,118 @@ fn bad_input_is_refused_with_one_line() {
     assert_refused(BIN, &["--workers", "65"], 2, "65");
     assert_refused(BIN, &["--workers", "100000"], 2, "100000");
 }
+
+#[test]
+fn add_sub_prints_every_line_in_every_mode() {
+    let json = run_json(BIN, &["add-sub", "--unit-ms", "2"]);
+    assert_eq!(json["program"], "mp add-sub");
+    let runs = json["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["sequential", "threads", "processes"]);
+    for run in runs {
+        let texts: Vec<String> = run["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                format!(
+                    "{}: {}",
+                    l["who"].as_str().unwrap(),
+                    l["text"].as_str().unwrap()
+                )
+            })
+            .collect();
+        let mut sorted = texts.clone();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            [
+                "add: Attente de 20 secondes dans add",
+                "add: Valeur de l'addition : 55",
+                "add: À l'intérieur de la fonction add",
+                "sub: Attente de 10 secondes dans sub",
+                "sub: Valeur de la soustraction -5 :",
+                "sub: À l'intérieur de la fonction sub",
+            ],
+            "{run}"
+        );
+        // Side by side, add's result comes after its 20-unit wait: after every line of sub.
+        if run["mode"] != "sequential" {
+            assert_eq!(
+                texts.last().unwrap(),
+                "add: Valeur de l'addition : 55",
+                "{run}"
+            );
+        }
+    }
+    // One after the other, add's result comes before anything of sub's.
+    let sequential: Vec<&str> = runs[0]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["who"].as_str().unwrap())
+        .collect();
+    assert_eq!(sequential, ["add", "add", "add", "sub", "sub", "sub"]);
+}
+
+#[test]
+fn count_gives_the_same_count_in_every_mode() {
+    let json = run_json(BIN, &["count", "--n", "100000"]);
+    let runs = json["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["sequential", "threads", "processes"]);
+    let tutorial: Vec<f64> = runs
+        .iter()
+        .map(|r| r["tutorial_seconds"].as_f64().unwrap())
+        .collect();
+    assert_eq!(tutorial, [25.8, 24.5, 8.3]);
+    for run in runs {
+        assert_eq!(run["count"], "9999900000", "{run}"); // 2 * sum(range(100000))
+    }
+}
+
+#[test]
+fn start_cost_measures_each_kind_of_start() {
+    let json = run_json(BIN, &["start-cost", "--starts", "5"]);
+    let runs = json["runs"].as_array().unwrap();
+    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ["thread", "tokio_task", "process"]);
+    for run in runs {
+        for key in ["p50_ms", "p99_ms", "max_ms"] {
+            assert!(run[key].as_f64().unwrap() > 0.0, "{run}");
+        }
+    }
+}
+
+#[test]
+fn bad_scenario_input_is_refused_with_one_line() {
+    for (args, names) in [
+        (&["add-sub", "--unit-ms", "0"][..], "--unit-ms"),
+        (&["add-sub", "--unit-ms", "60001"], "60001"),
+        (&["count", "--n", "0"], "--n"),
+        (&["count", "--n", "1e30"], "1e30"),
+        (&["start-cost", "--starts", "0"], "--starts"),
+        (&["start-cost", "--starts", "1000000"], "1000000"),
+        (&["fork-bomb"], "fork-bomb"),
+    ] {
+        assert_refused(BIN, args, 2, names);
+    }
+}
+
+mod property {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 8, .. ProptestConfig::default() })]
+
+        /// Sequential, processes and rayon return exactly workers × sum of squares.
+        #[test]
+        fn every_mode_returns_the_exact_total(workers in 1u64..5, n in 1u64..20_000) {
+            let json = common::testing::run_json(super::BIN, &["--n", &n.to_string(), "--workers", &workers.to_string()]);
+            let expected = (common::workload::expected_sum_of_squares(n) * u128::from(workers)).to_string();
+            for run in json["runs"].as_array().unwrap() {
+                prop_assert_eq!(run["result"].as_str().unwrap(), expected.as_str());
+            }
+        }
+    }
+}

@@ -55,3 +55,17 @@ fn bad_input_is_refused_with_one_line() {
         }
     }
 }
+
+mod property {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+        /// Every mode counts exactly workers × increments, GIL or not.
+        #[test]
+        fn every_mode_is_exact_for_any_size(workers in 1u64..9, increments in 1u64..20_000) {
+            super::assert_exact(&["--workers", &workers.to_string(), "--increments", &increments.to_string()], workers, increments);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! `base convoy`: the convoy effect (David Beazley, bpo-7946). One thread does many short
+//! network round trips, first alone, then beside a CPU-bound thread.
+//!
+//! Under the GIL, each round trip releases it while it waits for the answer; the CPU-bound thread
+//! takes it and keeps it. When the answer is back, microseconds later, the I/O thread must wait a
+//! whole switch interval (5 ms) before its drop request makes the CPU thread let go: every round
+//! trip now takes milliseconds. Natively, with no GIL, the two threads don't interfere.
+
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::cli::CommonArgs;
+use common::devices::{Behaviour, Lab, Session};
+use common::gil::{self, Python};
+use common::latency::Latencies;
+use common::report::{Report, Run};
+use common::workload::count;
+
+/// Options of `base convoy`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Round trips the I/O thread makes, in each mode (1 to 100000)
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub round_trips: u64,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The I/O-bound thread: `round_trips` commands to a device that answers at once.
+fn io_thread(session: &mut Session, round_trips: u64, py: Python<'_>) -> Result<Latencies, String> {
+    let mut latencies = Latencies::new();
+    for i in 0..round_trips {
+        let start = Instant::now();
+        py.detach(|| session.command(&format!("ping {i}")))?; // recv() releases the GIL
+        latencies.record(start.elapsed()); // ...and the thread needs it back to go on
+    }
+    Ok(latencies)
+}
+
+/// The CPU-bound thread: counts until told to stop, with its loop's check points.
+fn cpu_thread(stop: &AtomicBool, py: Python<'_>) {
+    while !stop.load(Relaxed) {
+        std::hint::black_box(count(10_000, py));
+    }
+}
+
+/// `base convoy`: the I/O thread alone, then beside a CPU-bound thread.
+pub fn run(args: &Args) -> Result<(), String> {
+    let lab = Lab::start(&[Behaviour::Normal], Duration::ZERO, 0)
+        .map_err(|e| format!("cannot start the device: {e}"))?;
+    let mut session = Session::open(lab.addrs[0], Duration::ZERO)?;
+
+    let start = Instant::now();
+    let alone = gil::attach(|py| io_thread(&mut session, args.round_trips, py))?;
+    let alone_time = start.elapsed();
+
+    let stop = AtomicBool::new(false);
+    let start = Instant::now();
+    let beside = thread::scope(|s| {
+        s.spawn(|| gil::attach(|py| cpu_thread(&stop, py)));
+        let result = gil::attach(|py| io_thread(&mut session, args.round_trips, py));
+        stop.store(true, Relaxed);
+        result
+    })?;
+    let beside_time = start.elapsed();
+
+    let mut report = Report::new("base convoy").size("round_trips", args.round_trips);
+    for (mode, latencies, time) in [
+        ("alone", &alone, alone_time),
+        ("beside_cpu_thread", &beside, beside_time),
+    ] {
+        let summary = latencies.summary();
+        report.push(
+            Run::new(mode, time)
+                .with("round_trips", summary.count)
+                .with("p50_ms", summary.p50_ms)
+                .with("p99_ms", summary.p99_ms)
+                .with("max_ms", summary.max_ms),
+        );
+    }
+    let ratio = beside.summary().p50_ms / alone.summary().p50_ms.max(0.001);
+    let conclusion = if gil::global().is_some() {
+        format!(
+            "Beside a CPU-bound thread, a round trip's median is {ratio:.0}x what it is alone: each \
+             time the answer is back, the I/O thread waits for the GIL until its drop request, a \
+             switch interval later, makes the CPU thread let go (the convoy effect)."
+        )
+    } else {
+        format!(
+            "Beside a CPU-bound thread, a round trip's median is {ratio:.1}x what it is alone: with \
+             no GIL the two threads run side by side (build with --features gil for the convoy)."
+        )
+    };
+    report
+        .print(&args.common, &conclusion)
+        .map_err(|e| e.to_string())
+}

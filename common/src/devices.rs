@@ -1,0 +1,335 @@
+//! A network device simulator: N TCP servers on 127.0.0.1, each acting like a router's CLI, for
+//! the tutorial on connecting to network devices over Telnet/SSH.
+//!
+//! A session: the client connects, the device greets (`router-7>`), the client sends a command
+//! line, the device answers after its latency (the time a real router takes), as many times as
+//! the client asks; the client closes. The devices run on a tokio runtime of their own, in the
+//! background, so that thousands of them cost a few threads.
+//!
+//! A device can be told to misbehave, to show that clients count it as an error with its reason
+//! and still finish: refuse connections, reset them, answer garbage, or never answer.
+
+use std::io::{self, BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+/// How a device behaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Behaviour {
+    /// Greets, answers every command after its latency.
+    Normal,
+    /// Nobody listens at its address: connections are refused.
+    Refuse,
+    /// Accepts, then resets the connection (TCP RST) without a word.
+    Reset,
+    /// Greets with bytes that are not a prompt.
+    Garbage,
+    /// Accepts and never says anything.
+    Silent,
+}
+
+impl FromStr for Behaviour {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name {
+            "refuse" => Ok(Self::Refuse),
+            "reset" => Ok(Self::Reset),
+            "garbage" => Ok(Self::Garbage),
+            "silent" => Ok(Self::Silent),
+            _ => Err(format!(
+                "'{name}' is not a way to misbehave (refuse, reset, garbage, silent)"
+            )),
+        }
+    }
+}
+
+/// The simulated devices, listening until dropped.
+pub struct Lab {
+    /// Where each device listens, by device number.
+    pub addrs: Vec<SocketAddr>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Lab {
+    /// Starts `behaviours.len()` devices answering after `latency`, on consecutive ports from
+    /// `first_port` (0: any free ports).
+    pub fn start(behaviours: &[Behaviour], latency: Duration, first_port: u16) -> io::Result<Lab> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("device")
+            .enable_all()
+            .build()?;
+        let mut addrs = Vec::with_capacity(behaviours.len());
+        for (index, &behaviour) in behaviours.iter().enumerate() {
+            let port = if first_port == 0 {
+                0
+            } else {
+                u16::try_from(usize::from(first_port) + index).map_err(|_| {
+                    io::Error::new(io::ErrorKind::InvalidInput, "the ports run past 65535")
+                })?
+            };
+            let listener = runtime
+                .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
+                .map_err(|e| io::Error::new(e.kind(), format!("port {port}: {e}")))?;
+            addrs.push(listener.local_addr()?);
+            if behaviour == Behaviour::Refuse {
+                // Close the listener: its port now refuses connections (nobody else reuses it
+                // while the lab runs, as ephemeral ports are handed out in turn).
+                drop(listener);
+                continue;
+            }
+            runtime.spawn(serve(listener, index, behaviour, latency));
+        }
+        Ok(Lab {
+            addrs,
+            _runtime: runtime,
+        })
+    }
+}
+
+async fn serve(
+    listener: tokio::net::TcpListener,
+    index: usize,
+    behaviour: Behaviour,
+    latency: Duration,
+) {
+    while let Ok((stream, _)) = listener.accept().await {
+        tokio::spawn(session(stream, index, behaviour, latency));
+    }
+}
+
+/// One client's session with device `index`.
+async fn session(
+    stream: tokio::net::TcpStream,
+    index: usize,
+    behaviour: Behaviour,
+    latency: Duration,
+) {
+    let name = format!("router-{index}");
+    let _ = stream.set_nodelay(true); // answer at once, as a CLI does, rather than batch bytes
+    match behaviour {
+        Behaviour::Reset => {
+            let _ = stream.set_zero_linger();
+            return; // dropped with linger 0: the peer gets a reset
+        }
+        Behaviour::Silent => {
+            let mut reader = tokio::io::BufReader::new(stream);
+            let mut sink = Vec::new();
+            let _ = reader.read_until(0, &mut sink).await; // until the client gives up
+            return;
+        }
+        Behaviour::Normal | Behaviour::Garbage | Behaviour::Refuse => {}
+    }
+    let (read, mut write) = stream.into_split();
+    let greeting = if behaviour == Behaviour::Garbage {
+        "\u{1}\u{2}garbage%%\n".to_string()
+    } else {
+        format!("{name}>\n")
+    };
+    if write.write_all(greeting.as_bytes()).await.is_err() {
+        return;
+    }
+    let mut lines = tokio::io::BufReader::new(read).lines();
+    while let Ok(Some(command)) = lines.next_line().await {
+        if !latency.is_zero() {
+            // (tokio's timer counts in whole milliseconds: even a zero sleep would cost one)
+            tokio::time::sleep(latency).await;
+        }
+        let answer = format!("{name}: {}: ok\n", command.trim());
+        if write.write_all(answer.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// How long a client waits to connect, and for each answer beyond the device's latency.
+pub const TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A client's open session with one device, over blocking std sockets (what a thread does).
+pub struct Session {
+    name: String,
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Session {
+    /// Connects and reads the greeting; `latency` is how long the device may take to answer.
+    pub fn open(addr: SocketAddr, latency: Duration) -> Result<Session, String> {
+        let stream =
+            TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| reason("connect", &e))?;
+        stream
+            .set_read_timeout(Some(TIMEOUT + latency))
+            .and_then(|()| stream.set_write_timeout(Some(TIMEOUT)))
+            .and_then(|()| stream.set_nodelay(true))
+            .map_err(|e| reason("configure", &e))?;
+        let writer = stream.try_clone().map_err(|e| reason("configure", &e))?;
+        let mut reader = BufReader::new(stream);
+        let greeting = read_line(&mut reader, "greeting")?;
+        let name = greeting
+            .strip_suffix('>')
+            .filter(|n| n.starts_with("router-"))
+            .ok_or_else(|| format!("greeting: not a prompt: {:?}", shorten(&greeting)))?
+            .to_string();
+        Ok(Session {
+            name,
+            reader,
+            writer,
+        })
+    }
+
+    /// Sends one command and reads its answer.
+    pub fn command(&mut self, command: &str) -> Result<String, String> {
+        self.writer
+            .write_all(format!("{command}\n").as_bytes())
+            .map_err(|e| reason("send", &e))?;
+        let answer = read_line(&mut self.reader, "answer")?;
+        if answer.starts_with(&format!("{}: ", self.name)) {
+            Ok(answer)
+        } else {
+            Err(format!(
+                "answer: not from {}: {:?}",
+                self.name,
+                shorten(&answer)
+            ))
+        }
+    }
+}
+
+/// One whole session: connect, greeting, `show version`, answer. Returns how long it took.
+pub fn run_session(addr: SocketAddr, latency: Duration) -> Result<Duration, String> {
+    let start = Instant::now();
+    let mut session = Session::open(addr, latency)?;
+    session.command("show version")?;
+    Ok(start.elapsed())
+}
+
+/// The same session with tokio's sockets, for async tasks.
+pub async fn run_session_async(addr: SocketAddr, latency: Duration) -> Result<Duration, String> {
+    let start = Instant::now();
+    let limit = TIMEOUT + latency;
+    let stream = tokio::time::timeout(TIMEOUT, tokio::net::TcpStream::connect(addr))
+        .await
+        .map_err(|_| "connect: timed out".to_string())?
+        .map_err(|e| reason("connect", &e))?;
+    let _ = stream.set_nodelay(true);
+    let (read, mut write) = stream.into_split();
+    let mut lines = tokio::io::BufReader::new(read).lines();
+    let mut next_line = async |what: &str| -> Result<String, String> {
+        match tokio::time::timeout(limit, lines.next_line()).await {
+            Err(_) => Err(format!("{what}: timed out")),
+            Ok(Err(e)) => Err(reason(what, &e)),
+            Ok(Ok(None)) => Err(format!("{what}: connection closed")),
+            Ok(Ok(Some(line))) => Ok(line),
+        }
+    };
+    let greeting = next_line("greeting").await?;
+    let name = greeting
+        .strip_suffix('>')
+        .filter(|n| n.starts_with("router-"))
+        .ok_or_else(|| format!("greeting: not a prompt: {:?}", shorten(&greeting)))?
+        .to_string();
+    write
+        .write_all(b"show version\n")
+        .await
+        .map_err(|e| reason("send", &e))?;
+    let answer = next_line("answer").await?;
+    if !answer.starts_with(&format!("{name}: ")) {
+        return Err(format!("answer: not from {name}: {:?}", shorten(&answer)));
+    }
+    Ok(start.elapsed())
+}
+
+fn read_line(reader: &mut BufReader<TcpStream>, what: &str) -> Result<String, String> {
+    let mut line = String::new();
+    match reader.read_line(&mut line) {
+        Ok(0) => Err(format!("{what}: connection closed")),
+        Ok(_) => Ok(line.trim_end().to_string()),
+        Err(e) => Err(reason(what, &e)),
+    }
+}
+
+/// A short, stable reason for an I/O error: "connect: connection refused".
+fn reason(what: &str, error: &io::Error) -> String {
+    let why = match error.kind() {
+        io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
+        io::ErrorKind::ConnectionReset => "connection reset".to_string(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => "timed out".to_string(),
+        io::ErrorKind::InvalidData => "not text".to_string(),
+        _ => error.to_string(),
+    };
+    format!("{what}: {why}")
+}
+
+fn shorten(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_normal_device_answers_and_a_misbehaving_one_is_an_error() {
+        let behaviours = [
+            Behaviour::Normal,
+            Behaviour::Refuse,
+            Behaviour::Reset,
+            Behaviour::Garbage,
+        ];
+        let lab = Lab::start(&behaviours, Duration::from_millis(1), 0).unwrap();
+        let latency = Duration::from_millis(1);
+        assert!(run_session(lab.addrs[0], latency).is_ok());
+        assert_eq!(
+            run_session(lab.addrs[1], latency),
+            Err("connect: connection refused".to_string())
+        );
+        let reset = run_session(lab.addrs[2], latency).unwrap_err();
+        // The reset reaches the client while it connects or while it reads the greeting.
+        assert!(
+            reset.contains("connection reset") || reset == "greeting: connection closed",
+            "{reset}"
+        );
+        let garbage = run_session(lab.addrs[3], latency).unwrap_err();
+        assert!(garbage.starts_with("greeting: not a prompt"), "{garbage}");
+    }
+
+    #[test]
+    fn async_sessions_agree_with_blocking_ones() {
+        let lab = Lab::start(
+            &[Behaviour::Normal, Behaviour::Refuse],
+            Duration::from_millis(1),
+            0,
+        )
+        .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let latency = Duration::from_millis(1);
+        assert!(
+            runtime
+                .block_on(run_session_async(lab.addrs[0], latency))
+                .is_ok()
+        );
+        assert_eq!(
+            runtime.block_on(run_session_async(lab.addrs[1], latency)),
+            Err("connect: connection refused".to_string())
+        );
+    }
+
+    #[test]
+    fn one_session_can_send_many_commands() {
+        let lab = Lab::start(&[Behaviour::Normal], Duration::ZERO, 0).unwrap();
+        let mut session = Session::open(lab.addrs[0], Duration::ZERO).unwrap();
+        for i in 0..100 {
+            assert_eq!(
+                session.command(&format!("ping {i}")).unwrap(),
+                format!("router-0: ping {i}: ok")
+            );
+        }
+    }
+}

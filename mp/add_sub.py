@@ -1,0 +1,53 @@
+"""add_sub.py: freeCodeCamp's add(a, b) and sub(a, b), one after the other, by two threads and by
+two processes. The tutorial waits 20 s in add and 10 s in sub; here one tutorial second is
+--unit-ms milliseconds (default 10), so the waits are 200 ms and 100 ms.
+
+Run: python3 add_sub.py [--unit-ms U]
+"""
+
+import argparse
+import multiprocessing
+import threading
+import time
+
+a = 25
+b = 30
+
+
+def add(a, b, unit):
+    print("À l'intérieur de la fonction add")
+    print("Attente de 20 secondes dans add")
+    time.sleep(20 * unit)
+    print("Valeur de l'addition :", a + b)
+
+
+def sub(a, b, unit):
+    print("À l'intérieur de la fonction sub")
+    print("Valeur de la soustraction {}:".format(a - b))
+    print("Attente de 10 secondes dans sub")
+    time.sleep(10 * unit)
+
+
+def run(kind, unit):
+    start = time.perf_counter()
+    if kind is None:
+        add(a, b, unit)
+        sub(a, b, unit)
+    else:
+        add_worker = kind(target=add, args=(a, b, unit))
+        sub_worker = kind(target=sub, args=(a, b, unit))
+        add_worker.start()
+        sub_worker.start()
+        add_worker.join()
+        sub_worker.join()
+    print("Complet")
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--unit-ms", type=int, default=10, help="one tutorial second, in ms (default: 10)")
+    unit = parser.parse_args().unit_ms / 1000
+    for name, kind in (("sequential", None), ("threads", threading.Thread), ("processes", multiprocessing.Process)):
+        print(f"--- {name}")
+        print(f"{name}: {run(kind, unit):.3f} s")

@@ -1,0 +1,45 @@
+"""count.py: freeCodeCamp's count_up() and count_down(), one after the other, by two threads,
+and by two processes. The tutorial measured 25.8 s, 24.5 s and 8.3 s for range(100000000).
+
+Run: python3 count.py [--n N]
+"""
+
+import argparse
+import multiprocessing
+import threading
+import time
+
+
+def count_up(n):
+    count = 0
+    for i in range(n):
+        count = count + i
+
+
+def count_down(n):
+    count = 0
+    for i in range(n):
+        count = count + i
+
+
+def run(kind, n):
+    start_time = time.time()
+    if kind is None:
+        count_up(n)
+        count_down(n)
+    else:
+        worker1 = kind(target=count_up, args=(n,))
+        worker2 = kind(target=count_down, args=(n,))
+        worker1.start()
+        worker2.start()
+        worker1.join()
+        worker2.join()
+    return time.time() - start_time
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000_000, help="range(N) (default: 10000000)")
+    n = parser.parse_args().n
+    for name, kind in (("sequential", None), ("threads", threading.Thread), ("processes", multiprocessing.Process)):
+        print(f"{name}: Temps écoulé : {run(kind, n)} secondes")
