@@ -122,30 +122,23 @@ fn with_async(
 /// A pool of worker processes, each working through its share of the devices one by one.
 fn processes(addrs: &[SocketAddr], latency_ms: u64, pool: u64) -> Result<Outcome, Failure> {
     let pool = pool.min(addrs.len() as u64) as usize;
-    let mut workers = Vec::new();
-    for index in 0..pool {
+    let command_lines = (0..pool).map(|index| {
         let share: Vec<String> = addrs
             .iter()
             .skip(index)
             .step_by(pool)
             .map(|a| a.to_string())
             .collect();
-        let args = [
+        vec![
             "--worker".to_string(),
             index.to_string(),
             "--latency-ms".to_string(),
             latency_ms.to_string(),
             "--connect".to_string(),
             share.join(","),
-        ];
-        match process::start(index, &args) {
-            Ok(worker) => workers.push(worker),
-            Err(failure) => {
-                let _ = process::join_all(workers, Duration::ZERO);
-                return Err(failure);
-            }
-        }
-    }
+        ]
+    });
+    let workers = process::start_all(command_lines)?;
     let deadline = Duration::from_secs(60) + Duration::from_millis(latency_ms) * addrs.len() as u32;
     let outputs = process::join_all(workers, deadline)?;
     let mut results = Vec::new();

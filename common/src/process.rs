@@ -77,6 +77,24 @@ pub fn start(index: usize, args: &[String]) -> Result<Worker, Failure> {
     })
 }
 
+/// Starts one worker per command line, numbered in order; if one cannot start, stops the ones
+/// already running and reports why.
+pub fn start_all(
+    command_lines: impl IntoIterator<Item = Vec<String>>,
+) -> Result<Vec<Worker>, Failure> {
+    let mut workers = Vec::new();
+    for (index, args) in command_lines.into_iter().enumerate() {
+        match start(index, &args) {
+            Ok(worker) => workers.push(worker),
+            Err(failure) => {
+                let _ = join_all(workers, Duration::ZERO);
+                return Err(failure);
+            }
+        }
+    }
+    Ok(workers)
+}
+
 /// Waits for every worker's output (all it wrote on stdout), in worker order; gives up on the first failure or
 /// at `deadline` (counted from now), killing and reaping every worker still running.
 pub fn join_all(mut workers: Vec<Worker>, deadline: Duration) -> Result<Vec<String>, Failure> {

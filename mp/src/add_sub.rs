@@ -94,9 +94,8 @@ fn threaded(unit: Duration, say: &Collect) {
 /// Two worker processes; each prints its lines with their time since `epoch`.
 fn processes(unit_ms: u64, start: Instant) -> Result<Vec<Line>, Failure> {
     let epoch_us = unix_micros();
-    let mut workers = Vec::new();
-    for (index, task) in ["add", "sub"].into_iter().enumerate() {
-        let args = [
+    let command_lines = ["add", "sub"].into_iter().enumerate().map(|(index, task)| {
+        [
             "--worker",
             &index.to_string(),
             "--task",
@@ -105,15 +104,11 @@ fn processes(unit_ms: u64, start: Instant) -> Result<Vec<Line>, Failure> {
             &unit_ms.to_string(),
             "--epoch-us",
             &epoch_us.to_string(),
-        ];
-        match process::start(index, &args.map(String::from)) {
-            Ok(worker) => workers.push(worker),
-            Err(failure) => {
-                let _ = process::join_all(workers, Duration::ZERO);
-                return Err(failure);
-            }
-        }
-    }
+        ]
+        .map(String::from)
+        .to_vec()
+    });
+    let workers = process::start_all(command_lines)?;
     let outputs = process::join_all(
         workers,
         Duration::from_secs(60) + Duration::from_millis(30 * unit_ms),

@@ -54,24 +54,22 @@ fn threaded(n: u64) -> std::io::Result<u128> {
 }
 
 fn processes(n: u64) -> Result<u128, Failure> {
-    let mut workers = Vec::new();
-    for (index, task) in ["count-up", "count-down"].into_iter().enumerate() {
-        let args = [
-            "--worker",
-            &index.to_string(),
-            "--task",
-            task,
-            "--n",
-            &n.to_string(),
-        ];
-        match process::start(index, &args.map(String::from)) {
-            Ok(worker) => workers.push(worker),
-            Err(failure) => {
-                let _ = process::join_all(workers, Duration::ZERO);
-                return Err(failure);
-            }
-        }
-    }
+    let command_lines = ["count-up", "count-down"]
+        .into_iter()
+        .enumerate()
+        .map(|(index, task)| {
+            [
+                "--worker",
+                &index.to_string(),
+                "--task",
+                task,
+                "--n",
+                &n.to_string(),
+            ]
+            .map(String::from)
+            .to_vec()
+        });
+    let workers = process::start_all(command_lines)?;
     let pids: Vec<u32> = workers.iter().map(|w| w.pid).collect();
     let outputs = process::join_all(workers, Duration::from_secs(3600))?;
     let mut total = 0;

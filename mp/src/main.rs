@@ -141,17 +141,8 @@ fn sequential(n: u64, workers: u64) -> Vec<u128> {
 
 /// Starts the workers, then collects one result from each: `(results, pids)`.
 fn processes(cli: &Cli, workers: u64) -> Result<(Vec<u128>, Vec<u32>), Failure> {
-    let mut started = Vec::new();
-    for index in 0..workers as usize {
-        match process::start(index, &worker_args(cli, index, workers)) {
-            Ok(worker) => started.push(worker),
-            Err(failure) => {
-                // Stop the ones already running before giving up.
-                let _ = process::join_all(started, Duration::ZERO);
-                return Err(failure);
-            }
-        }
-    }
+    let started =
+        process::start_all((0..workers as usize).map(|index| worker_args(cli, index, workers)))?;
     let pids: Vec<u32> = started.iter().map(|w| w.pid).collect();
     let lines = process::join_all(started, Duration::from_secs(cli.timeout))?;
     let mut results = Vec::new();
