@@ -140,9 +140,10 @@ def main():
     bench = subprocess.run(["cargo", "bench", "-q", "-p", "common", "--bench", "gil_overhead"],
                            check=True, capture_output=True, text=True).stdout.strip().splitlines()
     print("- `cargo bench -p common --bench gil_overhead`: " + " / ".join(line.strip() for line in bench[1:]))
-    s5 = median_of(3, lambda: rust(GIL, "cpu_example", "--workers", "2")["gil_stats"]["switches"])
-    s20 = median_of(3, lambda: rust(GIL, "cpu_example", "--workers", "2", "--switch-interval", "20")["gil_stats"]["switches"])
-    print(f"- cpu_example, 2 threads, median of 3: {s5} switches at --switch-interval 5, {s20} at 20 (ratio {s20 / s5:.2f})")
+    long = ["--workers", "2", "--n", "400000000"]
+    s5 = median_of(3, lambda: rust(GIL, "cpu_example", *long)["gil_stats"]["switches"])
+    s20 = median_of(3, lambda: rust(GIL, "cpu_example", *long, "--switch-interval", "20")["gil_stats"]["switches"])
+    print(f"- cpu_example --n 400000000, 2 threads, median of 3: {s5} switches at --switch-interval 5, {s20} at 20 (ratio {s20 / s5:.2f})")
 
 
 if __name__ == "__main__":

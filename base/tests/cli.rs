@@ -1,6 +1,6 @@
 //! base, run as a user runs it: every task completes, waits add up one after the other.
 
-use common::testing::{BAD_COUNTS, BAD_INPUTS_FOR_EVERY_PROGRAM, assert_refused, run_json};
+use common::testing::{assert_refused, assert_refuses_bad_input, run_json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_base");
 
@@ -36,14 +36,7 @@ fn modes_can_be_chosen() {
 
 #[test]
 fn bad_input_is_refused_with_one_line() {
-    for (args, names) in BAD_INPUTS_FOR_EVERY_PROGRAM {
-        assert_refused(BIN, args, 2, names);
-    }
-    for flag in ["--tasks", "--delay-ms"] {
-        for value in BAD_COUNTS {
-            assert_refused(BIN, &[flag, value], 2, flag);
-        }
-    }
+    assert_refuses_bad_input(BIN, &["--tasks", "--delay-ms"]);
     assert_refused(BIN, &["--tasks", "10001"], 2, "10001");
     assert_refused(BIN, &["--delay-ms", "60001"], 2, "60001");
     assert_refused(BIN, &["--modes", "parallel"], 2, "parallel");

@@ -106,3 +106,16 @@ pub const BAD_COUNTS: &[&str] = &[
     "",
     "1000000000000000000000000000000",
 ];
+
+/// Runs every bad input a program must refuse with exit code 2: the table for every program,
+/// then each of `BAD_COUNTS` for each of the program's `count_flags`.
+pub fn assert_refuses_bad_input(bin: &str, count_flags: &[&str]) {
+    for (args, names) in BAD_INPUTS_FOR_EVERY_PROGRAM {
+        assert_refused(bin, args, 2, names);
+    }
+    for flag in count_flags {
+        for value in BAD_COUNTS {
+            assert_refused(bin, &[flag, value], 2, flag);
+        }
+    }
+}
