@@ -72,15 +72,7 @@ fn processes(n: u64) -> Result<u128, Failure> {
     let workers = process::start_all(command_lines)?;
     let pids: Vec<u32> = workers.iter().map(|w| w.pid).collect();
     let outputs = process::join_all(workers, Duration::from_secs(3600))?;
-    let mut total = 0;
-    for (index, output) in outputs.iter().enumerate() {
-        total += output.trim().parse::<u128>().map_err(|_| Failure::Worker {
-            index,
-            pid: pids[index],
-            what: "sent something that is not a number".to_string(),
-        })?;
-    }
-    Ok(total)
+    Ok(crate::numbers(&outputs, &pids)?.iter().sum())
 }
 
 /// The worker side: `count_up` or `count_down` alone in this process; prints the count.

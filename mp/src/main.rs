@@ -144,21 +144,26 @@ fn processes(cli: &Cli, workers: u64) -> Result<(Vec<u128>, Vec<u32>), Failure> 
     let started =
         process::start_all((0..workers as usize).map(|index| worker_args(cli, index, workers)))?;
     let pids: Vec<u32> = started.iter().map(|w| w.pid).collect();
-    let lines = process::join_all(started, Duration::from_secs(cli.timeout))?;
+    let outputs = process::join_all(started, Duration::from_secs(cli.timeout))?;
+    Ok((numbers(&outputs, &pids)?, pids))
+}
+
+/// Each worker's output, which must be one number; a worker that sent anything else is named.
+fn numbers(outputs: &[String], pids: &[u32]) -> Result<Vec<u128>, Failure> {
     let mut results = Vec::new();
-    for (index, line) in lines.iter().enumerate() {
-        match line.trim().parse::<u128>() {
+    for (index, output) in outputs.iter().enumerate() {
+        match output.trim().parse::<u128>() {
             Ok(result) => results.push(result),
             Err(_) => {
                 return Err(Failure::Worker {
                     index,
                     pid: pids[index],
-                    what: format!("sent {:?}, which is not a number", truncate(line.trim())),
+                    what: format!("sent {:?}, which is not a number", truncate(output.trim())),
                 });
             }
         }
     }
-    Ok((results, pids))
+    Ok(results)
 }
 
 /// What Rust would write: rayon's work-stealing thread pool, one job per worker.
