@@ -11,7 +11,7 @@ fn all_four_modes_in_order_and_blocking_serialises() {
     assert_eq!(json["tasks"], 4);
     assert_eq!(json["delay_ms"], 20);
     let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    let modes = common::testing::modes(&json);
     assert_eq!(
         modes,
         ["sequential", "gather", "blocking", "spawn_blocking"]
@@ -40,7 +40,7 @@ fn both_fetches_return_the_same_rows() {
     let json = run_json(BIN, &["fetch", "--latency-ms", "5"]);
     assert_eq!(json["program"], "as fetch");
     let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    let modes = common::testing::modes(&json);
     assert_eq!(modes, ["sequential", "concurrent"]);
     for run in runs {
         assert_eq!(run["employees"], 50, "{run}");

@@ -11,7 +11,7 @@ fn every_task_completes_in_both_modes() {
     assert_eq!(json["tasks"], 4);
     assert_eq!(json["delay_ms"], 20);
     let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    let modes = common::testing::modes(&json);
     assert_eq!(modes, ["sequential", "threads"]);
     for run in runs {
         assert_eq!(run["completed"], 4, "{run}");
@@ -128,7 +128,7 @@ fn a_port_already_taken_is_a_clear_error() {
 fn the_convoy_measures_every_round_trip() {
     let json = run_json(BIN, &["convoy", "--round-trips", "50"]);
     let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    let modes = common::testing::modes(&json);
     assert_eq!(modes, ["alone", "beside_cpu_thread"]);
     for run in runs {
         assert_eq!(run["round_trips"], 50, "{run}");

@@ -119,3 +119,11 @@ pub fn assert_refuses_bad_input(bin: &str, count_flags: &[&str]) {
         }
     }
 }
+
+/// The modes of a `--json` output's runs, in order: `["sequential", "threads"]`.
+pub fn modes(json: &Value) -> Vec<&str> {
+    json["runs"]
+        .as_array()
+        .map(|runs| runs.iter().filter_map(|r| r["mode"].as_str()).collect())
+        .unwrap_or_default()
+}

@@ -16,7 +16,7 @@ fn sequential_and_threads_give_the_exact_same_total() {
     assert_eq!(json["gil"], cfg!(feature = "gil"));
     assert!(json["cores"].as_u64().unwrap() >= 1);
     let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    let modes = common::testing::modes(&json);
     assert_eq!(modes, ["sequential", "threads"]);
     for run in runs {
         assert_eq!(run["result"], expected.as_str());

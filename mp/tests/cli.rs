@@ -42,7 +42,7 @@ fn every_mode_gives_the_same_exact_total() {
     assert_eq!(json["n"], 100_000);
     assert_eq!(json["workers"], 3);
     let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    let modes = common::testing::modes(&json);
     assert_eq!(modes, ["sequential", "processes", "rayon"]);
     for run in runs {
         assert_eq!(run["result"], expected.as_str(), "{run}");
@@ -194,9 +194,7 @@ fn modes_can_be_chosen() {
             "rayon,processes",
         ],
     );
-    let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
-    assert_eq!(modes, ["processes", "rayon"]);
+    assert_eq!(common::testing::modes(&json), ["processes", "rayon"]);
 }
 
 #[test]
@@ -211,7 +209,7 @@ fn add_sub_prints_every_line_in_every_mode() {
     let json = run_json(BIN, &["add-sub", "--unit-ms", "2"]);
     assert_eq!(json["program"], "mp add-sub");
     let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    let modes = common::testing::modes(&json);
     assert_eq!(modes, ["sequential", "threads", "processes"]);
     for run in runs {
         let texts: Vec<String> = run["lines"]
@@ -263,7 +261,7 @@ fn add_sub_prints_every_line_in_every_mode() {
 fn count_gives_the_same_count_in_every_mode() {
     let json = run_json(BIN, &["count", "--n", "100000"]);
     let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    let modes = common::testing::modes(&json);
     assert_eq!(modes, ["sequential", "threads", "processes"]);
     let tutorial: Vec<f64> = runs
         .iter()
@@ -279,7 +277,7 @@ fn count_gives_the_same_count_in_every_mode() {
 fn start_cost_measures_each_kind_of_start() {
     let json = run_json(BIN, &["start-cost", "--starts", "5"]);
     let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    let modes = common::testing::modes(&json);
     assert_eq!(modes, ["thread", "tokio_task", "process"]);
     for run in runs {
         for key in ["p50_ms", "p99_ms", "max_ms"] {

@@ -8,7 +8,7 @@ fn assert_exact(args: &[&str], workers: u64, increments: u64) {
     let json = run_json(BIN, args);
     assert_eq!(json["program"], "share2");
     let runs = json["runs"].as_array().unwrap();
-    let modes: Vec<&str> = runs.iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    let modes = common::testing::modes(&json);
     assert_eq!(modes, ["mutex", "atomic", "sharded"]);
     for run in runs {
         assert_eq!(run["expected"], workers * increments, "{run}");
