@@ -66,6 +66,7 @@ struct Outcome {
 }
 
 impl Outcome {
+    /// `peak_kb` is read after the sessions ran (arguments are evaluated in order).
     fn from_sessions(results: Vec<Result<Duration, String>>, peak_kb: u64) -> Self {
         let mut outcome = Outcome {
             latencies: Latencies::new(),
@@ -247,19 +248,18 @@ pub fn run(args: &Args) -> Result<(), String> {
             reset_peak_memory();
             let start = Instant::now();
             let outcome = match mode {
-                Mode::Sequential => Outcome::from_sessions(sequential(addrs, latency), 0),
-                Mode::Threads => Outcome::from_sessions(threads(addrs, latency)?, 0),
+                Mode::Sequential => {
+                    Outcome::from_sessions(sequential(addrs, latency), peak_memory_kb())
+                }
+                Mode::Threads => Outcome::from_sessions(threads(addrs, latency)?, peak_memory_kb()),
                 Mode::Processes => {
                     processes(addrs, args.latency_ms, args.pool).map_err(|f| f.to_string())?
                 }
-                Mode::Async => Outcome::from_sessions(with_async(addrs, latency)?, 0),
+                Mode::Async => {
+                    Outcome::from_sessions(with_async(addrs, latency)?, peak_memory_kb())
+                }
             };
             let elapsed = start.elapsed();
-            let peak_kb = if outcome.peak_kb > 0 {
-                outcome.peak_kb
-            } else {
-                peak_memory_kb()
-            };
             let summary = outcome.latencies.summary();
             let name = match mode {
                 Mode::Sequential => "sequential",
@@ -275,7 +275,7 @@ pub fn run(args: &Args) -> Result<(), String> {
                     .with("sessions", sessions)
                     .with("answered", summary.count)
                     .with("sessions_per_s", sessions as f64 / elapsed.as_secs_f64())
-                    .with("peak_rss_mb", peak_kb as f64 / 1024.0)
+                    .with("peak_rss_mb", outcome.peak_kb as f64 / 1024.0)
                     .with("p50_ms", summary.p50_ms)
                     .with("p99_ms", summary.p99_ms)
                     .with("errors", outcome.errors.len())

@@ -109,6 +109,7 @@ fn processes(unit_ms: u64, start: Instant) -> Result<Vec<Line>, Failure> {
         .to_vec()
     });
     let workers = process::start_all(command_lines)?;
+    let pids: Vec<u32> = workers.iter().map(|w| w.pid).collect();
     let outputs = process::join_all(
         workers,
         Duration::from_secs(60) + Duration::from_millis(30 * unit_ms),
@@ -124,7 +125,7 @@ fn processes(unit_ms: u64, start: Instant) -> Result<Vec<Line>, Failure> {
             else {
                 return Err(Failure::Worker {
                     index,
-                    pid: 0,
+                    pid: pids[index],
                     what: format!("sent a line that is not a timed line: {raw:?}"),
                 });
             };
