@@ -4,7 +4,12 @@ Each process has its own memory and its own GIL, so the processes really run at 
 one per core: K workers take about the time of one, on K cores. The price: starting a process
 (a new interpreter) and sending the results back through a Queue.
 
-Run: python3 mp.py [--n N] [--workers K] [--json]
+Since CPython 3.12 (PEP 684) one process can hold several interpreters with a GIL each: the
+"interpreters" mode runs each worker in its own interpreter, on its own thread, and gets the
+results back through an interpreter queue. It uses `concurrent.interpreters` (3.14+, PEP 734) or
+`_interpreters` (3.13); older versions have neither and skip the mode, saying so.
+
+Run: python3 mp.py [--n N] [--workers K] [--modes sequential,processes,interpreters] [--json]
 """
 
 import argparse
@@ -12,6 +17,7 @@ import json
 import multiprocessing
 import os
 import sys
+import threading
 import time
 
 
@@ -41,6 +47,70 @@ def processes(n, workers):
     return results, [proc.pid for proc in procs]
 
 
+# The worker's code, as text: an interpreter shares no object with ours, not even a function.
+INTERPRETER_CODE = """
+def sum_of_squares(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+"""
+
+
+def interpreters_module():
+    """The module that runs interpreters with a GIL each: (name, module), or (None, why not)."""
+    try:
+        from concurrent import interpreters  # 3.14+
+        return "concurrent.interpreters", interpreters
+    except ImportError:
+        pass
+    try:
+        import _interpreters  # 3.13
+        import _interpqueues
+        return "_interpreters", (_interpreters, _interpqueues)
+    except ImportError:
+        version = sys.version.split()[0]
+        return None, (f"Python {version} has neither concurrent.interpreters (3.14+) "
+                      "nor _interpreters (3.13)")
+
+
+def interpreters(n, workers):
+    name, module = interpreters_module()
+    if name == "concurrent.interpreters":
+        queue = module.create_queue()
+        interps = [module.create() for _ in range(workers)]
+        for interp in interps:
+            interp.prepare_main(queue=queue)
+        code = INTERPRETER_CODE + f"queue.put(str(sum_of_squares({n})))"
+        threads = [threading.Thread(target=interp.exec, args=(code,)) for interp in interps]
+    else:
+        _interpreters, _interpqueues = module
+        queue = _interpqueues.create(0, 0, 1)
+        interps = [_interpreters.create() for _ in range(workers)]
+        code = INTERPRETER_CODE + f"import _interpqueues\n_interpqueues.put({queue}, str(sum_of_squares({n})), 0, 1)"
+
+        def run(interp):
+            failed = _interpreters.exec(interp, code)  # 3.13 returns the exception, if any
+            if failed is not None:
+                raise RuntimeError(f"interpreter {interp} failed: {failed}")
+
+        threads = [threading.Thread(target=run, args=(interp,)) for interp in interps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if name == "concurrent.interpreters":
+        results = [int(queue.get()) for _ in interps]
+        for interp in interps:
+            interp.close()
+    else:
+        results = [int(_interpqueues.get(queue)[0]) for _ in interps]  # before destroy(): its
+        for interp in interps:                                          # items go with it
+            _interpreters.destroy(interp)
+        _interpqueues.destroy(queue)
+    return results
+
+
 def timed(function, *args):
     start = time.perf_counter()
     result = function(*args)
@@ -51,25 +121,45 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=5_000_000, help="sum the squares of 0..N (default: 5000000)")
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="how many times, how many processes (default: cores)")
+    parser.add_argument("--modes", default=None,
+                        help="comma-separated, from sequential,processes,interpreters (default: all "
+                             "three, interpreters only where this Python has them)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
+    name, module = interpreters_module()
+    modes = args.modes.split(",") if args.modes else ["sequential", "processes", "interpreters"]
+    for mode in modes:
+        if mode not in ("sequential", "processes", "interpreters"):
+            parser.error(f"unknown mode {mode!r}")
+    skipped = None
+    if "interpreters" in modes and name is None:
+        if args.modes:
+            parser.error(f"--modes interpreters: {module}")
+        modes.remove("interpreters")
+        skipped = f"interpreters: skipped, {module}"
 
-    results, sequential_seconds = timed(sequential, args.n, args.workers)
-    (process_results, pids), processes_seconds = timed(processes, args.n, args.workers)
-    assert sum(results) == sum(process_results)
+    runs = []
+    for mode in modes:
+        if mode == "processes":
+            (results, pids), seconds = timed(processes, args.n, args.workers)
+            runs.append({"mode": mode, "seconds": seconds, "result": str(sum(results)), "pids": pids})
+        else:
+            results, seconds = timed(sequential if mode == "sequential" else interpreters, args.n, args.workers)
+            runs.append({"mode": mode, "seconds": seconds, "result": str(sum(results))})
+    assert len({run["result"] for run in runs}) == 1
 
-    runs = [
-        {"mode": "sequential", "seconds": sequential_seconds, "result": str(sum(results))},
-        {"mode": "processes", "seconds": processes_seconds, "result": str(sum(process_results)), "pids": pids},
-    ]
     if args.json:
         print(json.dumps({"program": "mp.py", "python": sys.version.split()[0],
-                          "n": args.n, "workers": args.workers, "runs": runs}))
+                          "gil": getattr(sys, "_is_gil_enabled", lambda: True)(),
+                          "interpreters": name, "n": args.n, "workers": args.workers, "runs": runs}))
         return
+    first = runs[0]
     for run in runs:
-        speedup = sequential_seconds / run["seconds"]
-        print(f"{run['mode']:<10}  {run['seconds']:7.3f} s  {speedup:5.2f}x")
-    print("Each process has its own GIL: the processes run at the same time.")
+        speedup = first["seconds"] / run["seconds"]
+        print(f"{run['mode']:<12}  {run['seconds']:7.3f} s  {speedup:5.2f}x vs {first['mode']}")
+    if skipped:
+        print(skipped)
+    print("Each process, and each interpreter, has its own GIL: they run at the same time.")
 
 
 if __name__ == "__main__":

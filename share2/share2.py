@@ -1,7 +1,8 @@
 """share2.py: the same shared counter as share.py, protected by a Lock: never a lost update.
 
 Only the thread that holds the lock reads and writes the counter; the others wait for it.
-Whatever the CPython version, and wherever the GIL changes hands, the total is exact.
+Whatever the CPython version, and wherever the GIL changes hands, the total is exact; on
+free-threaded CPython (3.13t), with no GIL at all, the lock is all that keeps it so.
 
 Run: python3 share2.py [--workers K] [--increments N] [--json]
 """

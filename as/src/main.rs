@@ -172,11 +172,19 @@ fn main() -> ExitCode {
         );
     }
 
-    let conclusion = "Awaited waits overlap on one thread (sequential takes one wait per task, gather \
-                      about one in all); a task that blocks inside async code blocks every task, \
-                      unless the blocking call runs on another thread (spawn_blocking). The waits \
-                      column counts the run in units of one wait.";
-    match report.print(&cli.common, conclusion) {
+    let conclusion = format!(
+        "Awaited waits overlap on one thread (sequential takes one wait per task, gather about one \
+         in all); a task that blocks inside async code blocks every task, unless the blocking call \
+         runs on another thread (spawn_blocking). The waits column counts the run in units of one \
+         wait.{}",
+        if gil::free_threaded() {
+            " Free-threaded 3.13t changes nothing here: asyncio runs its tasks on one thread, GIL \
+             or not."
+        } else {
+            ""
+        }
+    );
+    match report.print(&cli.common, &conclusion) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
     }

@@ -81,7 +81,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         );
     }
     let ratio = beside.summary().p50_ms / alone.summary().p50_ms.max(0.001);
-    let conclusion = if gil::global().is_some() {
+    let conclusion = if gil::under_gil() {
         format!(
             "Beside a CPU-bound thread, a round trip's median is {ratio:.0}x what it is alone: each \
              time the answer is back, the I/O thread waits for the GIL until its drop request, a \
@@ -90,7 +90,12 @@ pub fn run(args: &Args) -> Result<(), String> {
     } else {
         format!(
             "Beside a CPU-bound thread, a round trip's median is {ratio:.1}x what it is alone: with \
-             no GIL the two threads run side by side (build with --features gil for the convoy)."
+             no GIL the two threads run side by side{}.",
+            if gil::free_threaded() {
+                ", as on free-threaded CPython 3.13t: no convoy without a GIL"
+            } else {
+                " (build with --features gil for the convoy)"
+            }
         )
     };
     report

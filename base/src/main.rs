@@ -182,8 +182,11 @@ fn main() -> ExitCode {
     let conclusion = format!(
         "One after the other the waits add up; in threads they overlap, and the run takes about \
          one wait{} (the waits column counts the run in units of one wait).",
-        if gil::global().is_some() {
+        if gil::under_gil() {
             ", even under the GIL: a waiting thread has released it"
+        } else if gil::free_threaded() {
+            ", as on any CPython: free-threaded 3.13t has no GIL, and waiting threads never needed \
+             one"
         } else {
             ""
         }

@@ -22,7 +22,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "MS", value_parser = parse_switch_interval)]
     pub switch_interval: Option<f64>,
 
-    /// Which CPython's thread switching to imitate (needs --features gil) [default: 3.12]
+    /// Which CPython's thread switching to imitate: 2.7 (old GIL), 3.9, 3.12 (new GIL) or 3.13t
+    /// (free-threaded: no GIL) (needs --features gil) [default: 3.12]
     #[arg(long, value_enum, value_name = "VERSION")]
     pub python: Option<PythonVersion>,
 
@@ -61,6 +62,13 @@ impl CommonArgs {
                     "{flag} needs the simulated GIL: cargo run -p {program} --features gil -- {flag} ..."
                 ));
             }
+        }
+        let timeline = self.timeline || self.timeline_svg.is_some();
+        if self.python.is_some_and(|v| !v.has_gil()) && timeline {
+            usage_error(
+                "--timeline and --timeline-svg draw who held the GIL, and --python 3.13t \
+                 (free-threaded) has none: choose another --python",
+            );
         }
         gil::install(self.gil_config());
     }

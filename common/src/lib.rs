@@ -5,6 +5,7 @@
 //! * [`workload`]: the CPU-bound computation, the sum of squares;
 //! * [`timing`] and [`latency`]: wall-clock timing and latency distributions (hdrhistogram);
 //! * [`threads`]: start K named threads, join them, collect their results;
+//! * [`interpreters`]: K threads, each in its own interpreter with its own GIL (PEP 684);
 //! * [`process`]: worker processes, `multiprocessing`'s way, and what happens when one fails;
 //! * [`devices`]: simulated network devices (TCP on 127.0.0.1) and the client sessions;
 //! * [`report`]: the aligned table, or `--json`;
@@ -14,6 +15,7 @@ pub mod cli;
 #[cfg(not(loom))] // tokio leaves out its network types when built for loom
 pub mod devices;
 pub mod gil;
+pub mod interpreters;
 pub mod latency;
 pub mod process;
 pub mod report;

@@ -184,7 +184,7 @@ impl Report {
         } else {
             println!("{}", self.header());
             print!("{}", self.table());
-            if let Some(gil) = gil::global() {
+            if let Some(gil) = gil::global().filter(|g| g.config().version.has_gil()) {
                 let s = gil.stats();
                 println!(
                     "GIL: {} switches, {} drop requests; waits to take it p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
@@ -231,6 +231,9 @@ impl Report {
             })
             .collect();
         let gil = match gil::global() {
+            Some(gil) if !gil.config().version.has_gil() => {
+                "free-threaded CPython 3.13t model: no GIL".to_string()
+            }
             Some(gil) => format!(
                 "simulated GIL of CPython {}, switch interval {} ms",
                 gil.config().version.as_str(),

@@ -254,3 +254,44 @@ fn the_old_gil_never_asks_for_a_drop() {
     });
     assert_eq!(gil.stats().drop_requests, 0);
 }
+
+#[test]
+fn free_threaded_threads_hold_nothing_and_run_together() {
+    // Two threads meet at a barrier while attached: impossible under one GIL without a check
+    // point, the rule of free-threading.
+    let gil = gil(PythonVersion::V3_13t, 5.0);
+    let barrier = std::sync::Barrier::new(2);
+    thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                gil.attach(|py| {
+                    barrier.wait();
+                    py.backward_jump();
+                    py.between_bytecodes();
+                    py.detach(|| ());
+                })
+            });
+        }
+    });
+    let stats = gil.stats();
+    assert!(!stats.has_gil);
+    assert_eq!((stats.switches, stats.drop_requests), (0, 0), "{stats:?}");
+}
+
+#[test]
+fn a_lock_keeps_a_free_threaded_count_exact() {
+    let gil = gil(PythonVersion::V3_13t, 5.0);
+    let counter = std::sync::Mutex::new(0u64);
+    thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                gil.attach(|py| {
+                    for _ in 0..10_000 {
+                        *py.acquire(&counter) += 1;
+                    }
+                })
+            });
+        }
+    });
+    assert_eq!(*counter.lock().unwrap(), 40_000);
+}

@@ -8,6 +8,8 @@
 //!   others wait, and it changes hands every switch interval (5 ms). No faster than sequential,
 //!   as with `python3 cpu_example.py`.
 //! * With `--python 2.7`, the old GIL: threads fight for it across cores and run *slower*.
+//! * With `--python 3.13t`, free-threaded CPython (PEP 703): no GIL, so threads speed up with the
+//!   cores again, as they do natively.
 //!
 //! Run with:
 //! ```text
@@ -15,6 +17,7 @@
 //! cargo run -p cpu_example --features gil
 //! cargo run -p cpu_example --features gil -- --timeline
 //! cargo run -p cpu_example --features gil -- --python 2.7
+//! cargo run -p cpu_example --features gil -- --python 3.13t
 //! ```
 
 use std::process::ExitCode;
@@ -105,6 +108,11 @@ fn conclusion(speedup: f64, workers: u64) -> String {
         None if workers == 1 => ": one worker, nothing to run in parallel.".to_string(),
         None => format!(
             ": Rust has no GIL, so the {workers} threads ran on the {} cores at once.",
+            cli::cores()
+        ),
+        Some(gil::PythonVersion::V3_13t) => format!(
+            ": free-threaded CPython 3.13t has no GIL, so the {workers} threads ran on the {} cores \
+             at once, as Rust's do.",
             cli::cores()
         ),
         Some(gil::PythonVersion::V2_7) => ": under CPython 2's old GIL the holder releases it every 100 ticks \

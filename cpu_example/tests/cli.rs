@@ -125,6 +125,28 @@ fn the_old_gil_gives_the_same_total() {
 
 #[cfg(feature = "gil")]
 #[test]
+fn free_threaded_python_never_switches() {
+    let json = run_json(
+        BIN,
+        &["--n", "2000000", "--workers", "2", "--python", "3.13t"],
+    );
+    let stats = &json["gil_stats"];
+    assert_eq!(stats["python"], "3.13t");
+    assert_eq!(stats["gil_enabled"], false);
+    assert_eq!(stats["switches"], 0);
+    assert_eq!(stats["drop_requests"], 0);
+    let expected = (expected_sum_of_squares(2_000_000) * 2).to_string();
+    assert_eq!(json["runs"][1]["result"], expected.as_str());
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn free_threaded_python_has_no_timeline_to_draw() {
+    common::testing::assert_refused(BIN, &["--python", "3.13t", "--timeline"], 2, "3.13t");
+}
+
+#[cfg(feature = "gil")]
+#[test]
 fn the_timeline_is_drawn_and_written() {
     let dir = std::env::temp_dir().join(format!("cpu_example_timeline_{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -121,8 +121,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         25.8 / 8.3,
         report.ratio("threads", "sequential"),
         report.ratio("processes", "sequential"),
-        if gil::global().is_some() {
+        if gil::under_gil() {
             ": under the GIL the threads take turns, the processes each have their own GIL."
+        } else if gil::free_threaded() {
+            ": free-threaded 3.13t has no GIL, so threads run on both cores just as processes do."
         } else {
             ": without a GIL, threads run on both cores just as processes do."
         }

@@ -31,7 +31,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use common::cli::{self, CommonArgs, limits};
-use common::gil::{self, Python};
+use common::gil::{self, Gil, Python};
+use common::interpreters::{Finished, InterpreterFailed, run_in_interpreters};
 use common::process::{self, Failure};
 use common::report::{Report, Run};
 use common::timing::timed;
@@ -58,7 +59,7 @@ struct Cli {
     #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     timeout: u64,
 
-    /// Which modes to run, comma-separated [default: all three, in this order]
+    /// Which modes to run, comma-separated [default: all four, in this order]
     #[arg(long, value_enum, value_delimiter = ',', value_name = "MODES")]
     modes: Vec<Mode>,
 
@@ -97,7 +98,7 @@ enum Scenario {
     AddSub(add_sub::Args),
     /// freeCodeCamp's count_up/count_down: sequential vs threads vs processes (25.8/24.5/8.3 s)
     Count(count::Args),
-    /// The price of starting: a thread, a tokio task, a worker process, many times each
+    /// The price of starting: a thread, a tokio task, an interpreter, a worker process, many times each
     StartCost(start_cost::Args),
 }
 
@@ -116,6 +117,7 @@ enum Task {
 enum Mode {
     Sequential,
     Processes,
+    Interpreters,
     Rayon,
 }
 
@@ -166,6 +168,16 @@ fn numbers(outputs: &[String], pids: &[u32]) -> Result<Vec<u128>, Failure> {
     Ok(results)
 }
 
+/// `def interpreters(n, workers)`: one thread per interpreter, each interpreter with its own GIL
+/// (PEP 684), results back through a queue; returns them with the GILs' switches (none).
+fn interpreters(cli: &Cli, workers: u64) -> Result<Finished<u128>, InterpreterFailed> {
+    let own_gil = gil::global().map(Gil::config);
+    run_in_interpreters(workers, own_gil, |index, py| {
+        interpreter_fault(cli, index, workers);
+        sum_of_squares(cli.n, py)
+    })
+}
+
 /// What Rust would write: rayon's work-stealing thread pool, one job per worker.
 fn with_rayon(n: u64, workers: u64) -> u128 {
     (0..workers)
@@ -205,7 +217,12 @@ fn main() -> ExitCode {
 
     let expected = expected_sum_of_squares(n) * u128::from(workers);
     let mut report = Report::new("mp").size("n", n).size("workers", workers);
-    let all = [Mode::Sequential, Mode::Processes, Mode::Rayon];
+    let all = [
+        Mode::Sequential,
+        Mode::Processes,
+        Mode::Interpreters,
+        Mode::Rayon,
+    ];
     for mode in all
         .into_iter()
         .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
@@ -226,6 +243,12 @@ fn main() -> ExitCode {
                 }
                 (Err(failure), _) => return cli::runtime_error(&failure.to_string()),
             },
+            Mode::Interpreters => match timed(|| interpreters(&cli, workers)) {
+                (Ok(done), elapsed) => Run::new("interpreters", elapsed)
+                    .with("result", done.results.iter().sum::<u128>().to_string())
+                    .with("gil_switches", done.switches),
+                (Err(failure), _) => return cli::runtime_error(&failure.to_string()),
+            },
             Mode::Rayon => {
                 let (total, elapsed) = timed(|| with_rayon(n, workers));
                 Run::new("rayon", elapsed).with("result", total.to_string())
@@ -242,35 +265,64 @@ fn main() -> ExitCode {
         report.push(run);
     }
 
+    let conclusion = conclusion(&report, workers);
+    match report.print(&cli.common, &conclusion) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
+    }
+}
+
+/// One or two sentences on what the numbers show: each mode against sequential.
+fn conclusion(report: &Report, workers: u64) -> String {
+    if report.runs.first().is_none_or(|r| r.mode != "sequential") {
+        return "Every mode gave the exact total (add sequential to --modes to compare times)."
+            .to_string();
+    }
     let speedup = |mode: &str| {
         let first = report.runs[0].seconds;
-        report
-            .runs
-            .iter()
-            .find(|r| r.mode == mode)
-            .map(|r| first / r.seconds)
+        let run = report.runs.iter().find(|r| r.mode == mode)?;
+        Some(first / run.seconds)
     };
-    let conclusion = match (speedup("processes"), speedup("rayon")) {
-        (Some(processes), rayon) if report.runs[0].mode == "sequential" => format!(
-            "{workers} processes were {processes:.2}x as fast as sequential: each has its own \
-             memory{}, so they ran on the {} cores at once, paying for their start.{}",
-            if gil::global().is_some() {
+    let mut sentences = Vec::new();
+    if let Some(x) = speedup("processes").filter(|x| *x < 1.0) {
+        sentences.push(format!(
+            "{workers} processes were slower than sequential ({x:.2}x): at this --n, starting \
+             them cost more than the work they shared."
+        ));
+    } else if let Some(x) = speedup("processes") {
+        sentences.push(format!(
+            "{workers} processes were {x:.2}x as fast as sequential: each has its own memory{}, \
+             so they ran on the {} cores at once, paying for their start.",
+            if gil::under_gil() {
                 " and its own GIL"
             } else {
                 ""
             },
             cli::cores(),
-            rayon.map_or(String::new(), |r| format!(
-                " rayon ({r:.2}x) needs no processes: Rust threads have no GIL to escape."
-            )),
-        ),
-        _ => "Every mode gave the exact total (run all three modes to compare their times)."
-            .to_string(),
-    };
-    match report.print(&cli.common, &conclusion) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
+        ));
     }
+    if let Some(x) = speedup("interpreters") {
+        sentences.push(if gil::under_gil() {
+            format!(
+                "{workers} interpreters, one GIL each, were {x:.2}x as fast, in one process and \
+                 with no process to start."
+            )
+        } else {
+            format!(
+                "{workers} interpreters were {x:.2}x as fast: with no GIL they are plain threads, \
+                 with nothing to escape."
+            )
+        });
+    }
+    if let Some(x) = speedup("rayon") {
+        sentences.push(format!(
+            "rayon ({x:.2}x) needs no processes: Rust threads have no GIL to escape."
+        ));
+    }
+    if sentences.is_empty() {
+        sentences.push("Only sequential ran: nothing to compare it with.".to_string());
+    }
+    sentences.join(" ")
 }
 
 /// The command line of worker `index`: the work, the GIL it runs under, any fault to inject.
@@ -313,6 +365,14 @@ fn worker_main(cli: &Cli, index: usize) -> ExitCode {
 
 fn truncate(text: &str) -> String {
     text.chars().take(60).collect()
+}
+
+/// Testing only: `--fault panic` makes interpreter `--fault-worker` (default: the last) raise.
+fn interpreter_fault(cli: &Cli, index: usize, workers: u64) {
+    let faulty = cli.fault_worker.unwrap_or(workers as usize - 1);
+    if matches!(cli.fault, Some(Fault::Panic)) && index == faulty {
+        panic!("worker told to panic (--fault panic)");
+    }
 }
 
 /// Testing only: go wrong the way `fault` says.

@@ -43,7 +43,7 @@ fn every_mode_gives_the_same_exact_total() {
     assert_eq!(json["workers"], 3);
     let runs = json["runs"].as_array().unwrap();
     let modes = common::testing::modes(&json);
-    assert_eq!(modes, ["sequential", "processes", "rayon"]);
+    assert_eq!(modes, ["sequential", "processes", "interpreters", "rayon"]);
     for run in runs {
         assert_eq!(run["result"], expected.as_str(), "{run}");
     }
@@ -182,6 +182,50 @@ fn workers_stop_when_their_parent_dies() {
 }
 
 #[test]
+fn interpreters_each_keep_their_own_gil() {
+    let json = run_json(
+        BIN,
+        &["--n", "200000", "--workers", "3", "--modes", "interpreters"],
+    );
+    let run = &json["runs"][0];
+    assert_eq!(run["mode"], "interpreters");
+    let expected = (expected_sum_of_squares(200_000) * 3).to_string();
+    assert_eq!(run["result"], expected.as_str());
+    // One thread per interpreter, one GIL per interpreter: no GIL ever changes hands.
+    assert_eq!(run["gil_switches"], 0, "{run}");
+}
+
+#[test]
+fn a_panic_in_one_interpreter_is_an_error_that_names_it() {
+    for (worker, named) in [("0", "interpreter 1 failed"), ("2", "interpreter 3 failed")] {
+        let out = run(
+            BIN,
+            &[
+                "--n",
+                "1000",
+                "--workers",
+                "3",
+                "--modes",
+                "interpreters",
+                "--fault",
+                "panic",
+                "--fault-worker",
+                worker,
+                "--json",
+            ],
+        );
+        assert_eq!(out.code, Some(1));
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        assert!(
+            out.stderr.contains(named) && out.stderr.contains("worker told to panic"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
 fn modes_can_be_chosen() {
     let json = run_json(
         BIN,
@@ -278,7 +322,7 @@ fn start_cost_measures_each_kind_of_start() {
     let json = run_json(BIN, &["start-cost", "--starts", "5"]);
     let runs = json["runs"].as_array().unwrap();
     let modes = common::testing::modes(&json);
-    assert_eq!(modes, ["thread", "tokio_task", "process"]);
+    assert_eq!(modes, ["thread", "tokio_task", "interpreter", "process"]);
     for run in runs {
         for key in ["p50_ms", "p99_ms", "max_ms"] {
             assert!(run[key].as_f64().unwrap() > 0.0, "{run}");
@@ -307,7 +351,7 @@ mod property {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 8, .. ProptestConfig::default() })]
 
-        /// Sequential, processes and rayon return exactly workers × sum of squares.
+        /// Sequential, processes, interpreters and rayon return exactly workers × sum of squares.
         #[test]
         fn every_mode_returns_the_exact_total(workers in 1u64..5, n in 1u64..20_000) {
             let json = common::testing::run_json(super::BIN, &["--n", &n.to_string(), "--workers", &workers.to_string()]);

@@ -10,12 +10,18 @@
 //!   loop's backward jump, after the write: no update is lost, as on CPython 3.10 and later.
 //! * With `--python 3.9` it may let go between the read and the write, as CPython 3.9 does:
 //!   updates are lost again, many at a time.
+//! * With `--python 3.13t` (free-threaded CPython, PEP 703) there is no GIL at all: the threads
+//!   run at once, as natively, and lose updates again.
+//!
+//! There is no "interpreters" mode (one GIL per subinterpreter, as in `mp`): a global in one
+//! interpreter is not the same object as in another, so there would be nothing shared to race on.
 //!
 //! Run with:
 //! ```text
 //! cargo run -p share
 //! cargo run -p share --features gil
 //! cargo run -p share --features gil -- --python 3.9
+//! cargo run -p share --features gil -- --python 3.13t
 //! ```
 
 use std::process::ExitCode;
@@ -104,6 +110,11 @@ fn conclusion(lost: u64, expected: u64) -> String {
         None => "No update was lost this time, but only by luck: the read and the write are still \
                  two steps (more threads or increments will show it)."
             .to_string(),
+        Some(gil::PythonVersion::V3_13t) if lost > 0 => format!(
+            "{lost} of {expected} updates were lost ({share:.1}%): free-threaded CPython 3.13t has \
+             no GIL, so the threads ran at the same time, as Rust's do, and the race that 3.10 to \
+             3.12 hid is back. share2's lock is the fix."
+        ),
         Some(gil::PythonVersion::V3_12) if lost == 0 => {
             "No update was lost: since CPython 3.10 a thread lets go of the GIL only at a backward \
              jump or a call, never between the read and the write of counter += 1. The race is \

@@ -78,6 +78,29 @@ fn the_gil_of_python_3_9_loses_updates() {
     assert!(lost > 0, "no update lost: got {got}; {json}");
 }
 
+#[cfg(feature = "gil")]
+#[test]
+fn free_threaded_python_has_no_gil_to_hide_the_race() {
+    let json = run_json(
+        BIN,
+        &[
+            "--workers",
+            "4",
+            "--increments",
+            "2000000",
+            "--python",
+            "3.13t",
+        ],
+    );
+    let (expected, got, _) = counts(&json);
+    // Lost updates are possible, not certain (the README shows them): never more than expected.
+    assert!(got <= expected, "{json}");
+    let stats = &json["gil_stats"];
+    assert_eq!(stats["python"], "3.13t");
+    assert_eq!(stats["gil_enabled"], false);
+    assert_eq!(stats["switches"], 0, "no GIL, so no switch: {json}");
+}
+
 #[test]
 fn bad_input_is_refused_with_one_line() {
     assert_refuses_bad_input(BIN, &["--workers", "--increments"]);

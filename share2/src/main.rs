@@ -10,12 +10,14 @@
 //!   at the end. Exact, and nothing is shared while counting: the fastest.
 //!
 //! With `--features gil` the loops run under the simulated GIL, which may change hands even
-//! inside the locked section (`--python 3.9`): the lock, not the GIL, keeps the count exact.
+//! inside the locked section (`--python 3.9`): the lock, not the GIL, keeps the count exact. With
+//! `--python 3.13t` (free-threaded, no GIL) the threads run at once and the lock alone does it.
 //!
 //! Run with:
 //! ```text
 //! cargo run -p share2
 //! cargo run -p share2 --features gil -- --python 3.9
+//! cargo run -p share2 --features gil -- --python 3.13t
 //! ```
 
 use std::process::ExitCode;
@@ -139,8 +141,14 @@ fn main() -> ExitCode {
         .all(|run| run.field("lost") == Some(&0.into()));
     let conclusion = if all_exact {
         format!(
-            "No update was lost in any mode: the lock makes the read and the write one step. \
+            "No update was lost in any mode: the lock makes the read and the write one step{}. \
              An atomic is {:.1}x and per-thread counts {:.1}x as fast as the lock here.",
+            if gil::free_threaded() {
+                " (on free-threaded 3.13t, with no GIL at all, the lock is the only thing that \
+                 keeps the count exact)"
+            } else {
+                ""
+            },
             report.ratio("atomic", "mutex"),
             report.ratio("sharded", "mutex"),
         )

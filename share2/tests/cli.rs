@@ -26,7 +26,7 @@ fn every_mode_is_exact() {
 #[cfg(feature = "gil")]
 #[test]
 fn the_lock_keeps_it_exact_where_the_gil_does_not() {
-    for python in ["3.9", "2.7", "3.12"] {
+    for python in ["3.9", "2.7", "3.12", "3.13t"] {
         assert_exact(
             &[
                 "--workers",

@@ -1,31 +1,34 @@
 //! A simulated Global Interpreter Lock that follows CPython's own algorithm.
 //!
-//! Rust has no GIL. This module builds one, step for step after CPython's `Python/ceval_gil.c`
-//! (the "new GIL" of CPython 3.2 and later, by Antoine Pitrou), so that a Rust program can be run
-//! the way CPython runs Python threads and the reader can watch what the GIL does:
+//! Rust has no GIL. This module builds one, step for step after CPython's source, so that a Rust
+//! program can be run the way CPython runs Python threads and the reader can watch what the GIL
+//! does. One model a file, chosen by `--python` ([`PythonVersion`]):
 //!
-//! * `take_gil`: a thread that wants the GIL while another holds it waits on a condition variable
-//!   for one *switch interval* (5 ms by default, `sys.setswitchinterval`). If it timed out and no
-//!   switch happened in the meantime, it sets the *drop request*: the eval breaker.
-//! * the holder polls that request at *eval-breaker check points* in its loop (here:
-//!   [`Python::backward_jump`] and [`Python::between_bytecodes`]): one relaxed atomic load. When it
-//!   sees the request it drops the GIL and, because of `FORCE_SWITCHING`, waits until another
-//!   thread has actually taken it before it asks for the GIL again. Without that wait the thread
-//!   that just dropped the GIL would usually take it straight back.
-//! * blocking work (sleeping, socket I/O, joining) runs with the GIL released
-//!   ([`Python::detach`], CPython's `Py_BEGIN_ALLOW_THREADS`), and the thread takes it back after.
+//! * [`new_gil`](self::new_gil) — CPython 3.2 and later (`Python/ceval_gil.c`): a timed wait of
+//!   one *switch interval*, a drop request, and the forced hand-off (`FORCE_SWITCHING`).
+//!   `3.9` and `3.12` differ only in where the eval breaker is checked (see [`Python`]).
+//! * [`old_gil`](self::old_gil) — CPython 2.x: a plain lock released and taken again every
+//!   100 ticks.
+//! * [`free_threaded`](self::free_threaded) — CPython 3.13t (PEP 703): no lock at all.
 //!
-//! [`PythonVersion::V2_7`] models the *old* GIL instead (CPython 2.x, `Python/ceval.c`): every
-//! 100 "ticks" (`sys.setcheckinterval`) the holder releases the lock and immediately asks for it
-//! again, with no timed wait, no drop request and no forced hand-off. On a multi-core machine the
-//! releasing thread usually wins the lock right back while the woken thread wakes up for nothing:
-//! that is why two CPU-bound threads ran *slower* than one thread on CPython 2.
+//! What every model shares lives here: the token and its check points, the bookkeeping (switches,
+//! waits, the timeline), and the process's GIL ([`install`], [`attach`]). A thread that holds
+//! the GIL polls for a drop request at *eval-breaker check points* in its loop
+//! ([`Python::backward_jump`], [`Python::between_bytecodes`]): one relaxed atomic load. Blocking
+//! work (sleeping, socket I/O, joining) runs with the GIL released ([`Python::detach`],
+//! CPython's `Py_BEGIN_ALLOW_THREADS`).
 //!
 //! The API speaks PyO3's words: [`Gil::attach`] runs a closure with the GIL held and hands it a
-//! [`Python`] token, [`Python::detach`] releases the GIL around blocking work.
+//! [`Python`] token, [`Python::detach`] releases the GIL around blocking work. A [`Gil`] is one
+//! interpreter's GIL: the process has one ([`install`]), and a subinterpreter with its own GIL
+//! (PEP 684) is simply another `Gil` (see `crate::interpreters`).
 //!
 //! One simplification, which changes nothing observable: CPython guards `gil->cond` and
 //! `gil->switch_cond` with two mutexes, this module with one.
+
+mod free_threaded;
+pub mod new_gil;
+pub mod old_gil;
 
 use std::cell::Cell;
 use std::sync::OnceLock;
@@ -45,6 +48,8 @@ use std::sync::{
     atomic::{AtomicBool, Ordering::Relaxed},
 };
 
+pub use old_gil::CHECK_INTERVAL_TICKS;
+
 use crate::latency::HOUR_US;
 use crate::timeline::{Mark, Timeline};
 
@@ -62,6 +67,9 @@ pub enum PythonVersion {
     /// never inside `counter += 1`.
     #[value(name = "3.12")]
     V3_12,
+    /// Free-threaded CPython (PEP 703): no GIL at all; threads run Python code in parallel.
+    #[value(name = "3.13t")]
+    V3_13t,
 }
 
 impl PythonVersion {
@@ -71,15 +79,18 @@ impl PythonVersion {
             Self::V2_7 => "2.7",
             Self::V3_9 => "3.9",
             Self::V3_12 => "3.12",
+            Self::V3_13t => "3.13t",
         }
+    }
+
+    /// Whether this interpreter has a GIL at all: every version but the free-threaded one.
+    pub fn has_gil(self) -> bool {
+        self != Self::V3_13t
     }
 }
 
 /// CPython's default switch interval: `sys.getswitchinterval()` is 0.005.
 pub const DEFAULT_SWITCH_INTERVAL: Duration = Duration::from_millis(5);
-
-/// CPython 2's default check interval: `sys.getcheckinterval()` is 100 ticks.
-pub const CHECK_INTERVAL_TICKS: i32 = 100;
 
 /// How a [`Gil`] behaves.
 #[derive(Clone, Debug)]
@@ -96,15 +107,16 @@ pub struct GilConfig {
     pub flaw: Option<Flaw>,
 }
 
-/// Deliberate bugs that the loom models must catch: each breaks one rule of the algorithm.
+/// Deliberate bugs that the loom models must catch (`common/tests/loom.rs`): each breaks one rule
+/// of a model, and is checked in that model's file.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flaw {
-    /// `take_gil` does not wait while the GIL is locked: two holders.
+    /// Taking does not wait while the GIL is locked: two holders (new GIL and old GIL).
     TakeWithoutWaiting,
-    /// `drop_gil` does not signal `cond`: a waiter of the old GIL sleeps forever.
+    /// Releasing does not signal `cond`: a waiter of the old GIL sleeps forever.
     ForgetToWakeWaiter,
-    /// `take_gil` does not signal `switch_cond`: the holder forced to drop waits forever.
+    /// `take_gil` does not signal `switch_cond`: the new GIL's forced dropper waits forever.
     ForgetToSignalSwitch,
 }
 
@@ -185,15 +197,18 @@ impl Gil {
 
     /// Runs `f` on this thread with the GIL held, like PyO3's `Python::attach` (or a thread that
     /// CPython starts: it takes the GIL before running any bytecode). The GIL is released when
-    /// `f` returns, or if it panics.
+    /// `f` returns, or if it panics. On the free-threaded interpreter there is nothing to take.
     pub fn attach<R>(&self, f: impl FnOnce(Python<'_>) -> R) -> R {
+        if !self.config.version.has_gil() {
+            return self.attach_free_threaded(f);
+        }
         let id = self.register(std::thread::current().name());
         let thread = ThreadState {
             gil: self,
             id,
             ticks: Cell::new(CHECK_INTERVAL_TICKS),
         };
-        self.take_gil(id);
+        self.take(id);
         // Released on the way out even if `f` panics, so one failing thread can't hang the rest.
         let _release = Release(&thread);
         f(Python {
@@ -232,53 +247,46 @@ impl Gil {
         false
     }
 
-    /// CPython's `take_gil()`.
-    fn take_gil(&self, me: usize) {
-        let started = Instant::now();
-        let mut state = self.lock();
+    /// Takes the GIL the way this version does.
+    fn take(&self, me: usize) {
+        match self.config.version {
+            PythonVersion::V2_7 => self.acquire_lock(me),
+            _ => self.take_gil(me),
+        }
+    }
+
+    /// Lets go of the GIL the way this version does; see [`Gil::drop_gil`] for `final_release`.
+    fn let_go(&self, me: usize, final_release: bool) {
+        match self.config.version {
+            PythonVersion::V2_7 => drop(self.release(me)),
+            _ => self.drop_gil(me, final_release),
+        }
+    }
+
+    /// Marks `me` waiting on the timeline if somebody holds the GIL.
+    fn mark_waiting(&self, state: &mut State, me: usize) {
         if state.locked {
             let at = self.now_us();
             state.timeline.push(me, at, Mark::Waiting);
         }
-        while state.locked && !self.flawed(Flaw::TakeWithoutWaiting) {
-            if self.config.version == PythonVersion::V2_7 {
-                // The old GIL is a plain lock: wait until it is free, however long that takes.
-                state = self.cond.wait(state).unwrap_or_else(|p| p.into_inner());
-                continue;
-            }
-            let saved_switch_number = state.switch_number;
-            let (guard, timed_out) = self.wait_one_interval(state);
-            state = guard;
-            // "If we timed out and no switch occurred in the meantime, it is time to ask the
-            // GIL-holding thread to drop it."
-            if timed_out && state.locked && state.switch_number == saved_switch_number {
-                self.drop_request.store(true, Relaxed);
-                state.drop_requests += 1;
-            }
-        }
-        // _ready: we hold the GIL.
+    }
+
+    /// `me` has just taken the GIL, after waiting since `started`: lock it and count the take.
+    fn took(&self, state: &mut State, me: usize, started: Instant) {
         state.locked = true;
         if state.last_holder.is_some_and(|last| last != me) {
             state.switches += 1;
         }
         state.last_holder = Some(me);
         state.switch_number += 1;
-        // FORCE_SWITCHING: wake the holder that was asked to let go and is waiting for us.
-        if !self.flawed(Flaw::ForgetToSignalSwitch) {
-            self.switch_cond.notify_all();
-        }
-        if self.drop_request.load(Relaxed) {
-            self.drop_request.store(false, Relaxed);
-        }
         let waited = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         state.wait_us.saturating_record(waited);
         let at = self.now_us();
         state.timeline.push(me, at, Mark::Holding);
     }
 
-    /// CPython's `drop_gil()`. `final_release` is a thread letting go for the last time (its
-    /// `attach` ends): like CPython's thread exit, it does not wait for a hand-off.
-    fn drop_gil(&self, me: usize, final_release: bool) {
+    /// Unlocks the GIL and wakes one waiter (`cond`); returns the state, still guarded.
+    fn release(&self, me: usize) -> MutexGuard<'_, State> {
         let mut state = self.lock();
         debug_assert!(state.locked, "dropping a GIL nobody holds");
         state.locked = false;
@@ -287,63 +295,7 @@ impl Gil {
         if !self.flawed(Flaw::ForgetToWakeWaiter) {
             self.cond.notify_one();
         }
-        // FORCE_SWITCHING: asked to drop, so make sure somebody else gets it before we can ask
-        // for it again; otherwise this thread, already running, would usually win it back.
-        if !final_release && self.drop_request.load(Relaxed) && state.last_holder == Some(me) {
-            self.drop_request.store(false, Relaxed);
-            while state.last_holder == Some(me) {
-                state = self
-                    .switch_cond
-                    .wait(state)
-                    .unwrap_or_else(|p| p.into_inner());
-            }
-        }
-    }
-
-    /// `COND_TIMED_WAIT(gil->cond, gil->mutex, interval, timed_out)`.
-    #[cfg(not(loom))]
-    fn wait_one_interval<'a>(&self, state: MutexGuard<'a, State>) -> (MutexGuard<'a, State>, bool) {
-        let (state, result) = self
-            .cond
-            .wait_timeout(state, self.config.switch_interval)
-            .unwrap_or_else(|p| p.into_inner());
-        (state, result.timed_out())
-    }
-
-    /// Under loom, time does not pass and loom's timed wait never times out; a timed wait that
-    /// times out is "let go of the mutex, let the others run, take it back": model exactly that,
-    /// so the model checker explores every drop request.
-    #[cfg(loom)]
-    fn wait_one_interval<'a>(
-        &'a self,
-        state: MutexGuard<'a, State>,
-    ) -> (MutexGuard<'a, State>, bool) {
-        drop(state);
-        loom::thread::yield_now();
-        (self.lock(), true)
-    }
-
-    /// The eval breaker fired: drop the GIL, let another thread run, take it back.
-    #[cold]
-    fn yield_to_waiter(&self, me: usize) {
-        self.drop_gil(me, false);
-        self.take_gil(me);
-    }
-
-    /// The old GIL's periodic release: `PyThread_release_lock` then `PyThread_acquire_lock`.
-    #[cold]
-    fn release_and_reacquire(&self, me: usize) {
-        {
-            let mut state = self.lock();
-            state.locked = false;
-            let at = self.now_us();
-            state.timeline.push(me, at, Mark::Released);
-            if !self.flawed(Flaw::ForgetToWakeWaiter) {
-                self.cond.notify_one();
-            }
-        }
-        // "Other threads may run now."
-        self.take_gil(me);
+        state
     }
 
     /// What the GIL did so far, for `--json`'s `"gil_stats"`.
@@ -352,6 +304,7 @@ impl Gil {
         let ms = |q: f64| state.wait_us.value_at_quantile(q) as f64 / 1000.0;
         GilStats {
             python: self.config.version,
+            has_gil: self.config.version.has_gil(),
             switch_interval: self.config.switch_interval,
             switches: state.switches,
             drop_requests: state.drop_requests,
@@ -372,6 +325,8 @@ impl Gil {
 #[derive(Clone, Debug)]
 pub struct GilStats {
     pub python: PythonVersion,
+    /// False on the free-threaded interpreter: nothing to switch, nothing to wait for.
+    pub has_gil: bool,
     pub switch_interval: Duration,
     /// Hand-offs from one thread to another.
     pub switches: u64,
@@ -387,6 +342,7 @@ impl GilStats {
     pub fn to_json(&self) -> Value {
         json!({
             "python": self.python.as_str(),
+            "gil_enabled": self.has_gil,
             "switch_interval_ms": self.switch_interval.as_secs_f64() * 1000.0,
             "switches": self.switches,
             "drop_requests": self.drop_requests,
@@ -408,7 +364,7 @@ struct Release<'a, 'gil>(&'a ThreadState<'gil>);
 
 impl Drop for Release<'_, '_> {
     fn drop(&mut self) {
-        self.0.gil.drop_gil(self.0.id, true);
+        self.0.gil.let_go(self.0.id, true);
     }
 }
 
@@ -426,11 +382,6 @@ impl<'py> Python<'py> {
         Self { thread: None }
     }
 
-    /// Whether this token stands for a held simulated GIL.
-    pub fn holds_gil(self) -> bool {
-        self.thread.is_some()
-    }
-
     /// An eval-breaker check point at a loop's backward jump (or a call): every CPython version
     /// checks here, so the holder may hand the GIL over at this point.
     #[inline(always)]
@@ -445,7 +396,10 @@ impl<'py> Python<'py> {
     #[inline(always)]
     pub fn between_bytecodes(self) {
         if let Some(thread) = self.thread
-            && thread.gil.config.version != PythonVersion::V3_12
+            && matches!(
+                thread.gil.config.version,
+                PythonVersion::V2_7 | PythonVersion::V3_9
+            )
         {
             thread.check_point();
         }
@@ -457,12 +411,12 @@ impl<'py> Python<'py> {
         let Some(thread) = self.thread else {
             return f();
         };
-        thread.gil.drop_gil(thread.id, false);
+        thread.gil.let_go(thread.id, false);
         // Taken back even if `f` panics, so that `attach` can release it.
         struct Retake<'a, 'gil>(&'a ThreadState<'gil>);
         impl Drop for Retake<'_, '_> {
             fn drop(&mut self) {
-                self.0.gil.take_gil(self.0.id);
+                self.0.gil.take(self.0.id);
             }
         }
         let _retake = Retake(thread);
@@ -489,13 +443,7 @@ impl ThreadState<'_> {
     #[inline(always)]
     fn check_point(&self) {
         if self.gil.config.version == PythonVersion::V2_7 {
-            let left = self.ticks.get() - 1;
-            if left > 0 {
-                self.ticks.set(left);
-            } else {
-                self.ticks.set(CHECK_INTERVAL_TICKS);
-                self.gil.release_and_reacquire(self.id);
-            }
+            self.tick();
         } else if self.gil.drop_request.load(Relaxed) {
             self.gil.yield_to_waiter(self.id);
         }
@@ -518,6 +466,17 @@ pub fn install(config: GilConfig) {
 /// The process's GIL, if this build has one and it was installed.
 pub fn global() -> Option<&'static Gil> {
     if ENABLED { GLOBAL.get() } else { None }
+}
+
+/// Whether this run's Python-style threads take a GIL: a build with `--features gil`, imitating a
+/// CPython that has one (not 3.13t).
+pub fn under_gil() -> bool {
+    global().is_some_and(|gil| gil.config().version.has_gil())
+}
+
+/// Whether this run imitates free-threaded CPython 3.13t (`--features gil -- --python 3.13t`).
+pub fn free_threaded() -> bool {
+    global().is_some_and(|gil| !gil.config().version.has_gil())
 }
 
 /// Runs `f` as a Python thread would: under the process's GIL with `--features gil`, natively

@@ -1,0 +1,52 @@
+//! The old GIL of CPython 2.x, after `Python/ceval.c` and `Python/thread_pthread.h`: a plain
+//! lock, released and asked for again every 100 "ticks" (`sys.setcheckinterval`, `_Py_Ticker`).
+//!
+//! There is no timed wait, no drop request and no forced hand-off: the holder lets go and at once
+//! asks for the lock again. On a multi-core machine it usually wins it right back while the
+//! woken thread wakes up for nothing; that is why two CPU-bound threads ran *slower* than one on
+//! CPython 2.
+//!
+//! The deliberate flaw of this model, for the loom checks: [`Flaw::ForgetToWakeWaiter`].
+
+use std::time::Instant;
+
+use super::{Gil, ThreadState};
+
+/// CPython 2's default check interval: `sys.getcheckinterval()` is 100 ticks.
+pub const CHECK_INTERVAL_TICKS: i32 = 100;
+
+impl Gil {
+    /// `PyThread_acquire_lock(interpreter_lock, 1)`: wait until the lock is free, however long
+    /// that takes, then take it.
+    pub(super) fn acquire_lock(&self, me: usize) {
+        let started = Instant::now();
+        let mut state = self.lock();
+        self.mark_waiting(&mut state, me);
+        while state.locked && !self.flawed(super::Flaw::TakeWithoutWaiting) {
+            state = self.cond.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+        self.took(&mut state, me, started);
+    }
+
+    /// The periodic release: `PyThread_release_lock` then `PyThread_acquire_lock`.
+    /// "Other threads may run now", between the two.
+    #[cold]
+    fn release_and_reacquire(&self, me: usize) {
+        drop(self.release(me));
+        self.acquire_lock(me);
+    }
+}
+
+impl ThreadState<'_> {
+    /// One tick of `_Py_Ticker`: every [`CHECK_INTERVAL_TICKS`] check points, let go and ask again.
+    #[inline(always)]
+    pub(super) fn tick(&self) {
+        let left = self.ticks.get() - 1;
+        if left > 0 {
+            self.ticks.set(left);
+        } else {
+            self.ticks.set(CHECK_INTERVAL_TICKS);
+            self.gil.release_and_reacquire(self.id);
+        }
+    }
+}
