@@ -45,6 +45,108 @@ def median_of(times, f):
     return statistics.median(f() for _ in range(times))
 
 
+def free_threaded_python():
+    """A free-threaded CPython 3.13t (built by ../shared/tools/build-python3.13t.sh), or None."""
+    for candidate in [os.environ.get("PYTHON313T", ""), os.path.expanduser("~/.local/python3.13t/bin/python3.13t")]:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def spread(values, fmt="{:.2f}", unit=""):
+    """'median (low–high)' over several runs, or one value when they agree to the precision."""
+    low, mid, high = (fmt.format(v) + unit for v in (min(values), statistics.median(values), max(values)))
+    return low if low == high else f"{mid} ({low}–{high})"
+
+
+def speedup(result, mode):
+    return seconds(result, "sequential") / seconds(result, mode)
+
+
+def lost_share(result):
+    run = run_of(result, "threads")
+    return 100.0 * run["lost"] / run["expected"]
+
+
+def p50(result, mode):
+    return run_of(result, mode)["p50_ms"]
+
+
+def the_map(python3, version):
+    """One GIL, no GIL, one GIL per interpreter, one per process, asyncio: ours and CPython's.
+
+    Each cell is the range over `runs` interleaved runs (ours, then CPython's, then ours, ...), at
+    the .py's sizes on both sides for share (4 threads x 10^6). For the CPU work, n = 5 x 10^6 for
+    CPython (the .py's default) and 4 x 10^8 for Rust, so that each run lasts about a second on
+    both sides: speedups, not seconds, are compared.
+    """
+    runs = 5
+    py312, py313, py313t = cpython("3.12"), cpython("3.13"), free_threaded_python()
+    cpu_py = ["--workers", "2", "--n", "5000000"]
+    cpu = ["--workers", "2", "--n", "400000000"]
+    share_args = ["--workers", "4", "--increments", "1000000"]
+    cells = {key: [] for key in [
+        "gil_cpu", "gil_cpu_py", "gil_share", "gil_share_py",
+        "ft_cpu", "ft_cpu_py", "ft_share", "ft_share_py",
+        "interp_cpu", "interp_cpu_py", "proc_cpu", "proc_cpu_py"]}
+    for _ in range(runs):
+        cells["gil_cpu"].append(speedup(rust(GIL, "cpu_example", *cpu, "--python", "3.12"), "threads"))
+        cells["gil_share"].append(lost_share(rust(GIL, "share", *share_args, "--python", "3.12")))
+        cells["ft_cpu"].append(speedup(rust(GIL, "cpu_example", *cpu, "--python", "3.13t"), "threads"))
+        cells["ft_share"].append(lost_share(rust(GIL, "share", *share_args, "--python", "3.13t")))
+        cells["interp_cpu"].append(speedup(rust(GIL, "mp", *cpu, "--modes", "sequential,interpreters"), "interpreters"))
+        cells["proc_cpu"].append(speedup(rust(GIL, "mp", *cpu, "--modes", "sequential,processes"), "processes"))
+        if py312:
+            cells["gil_cpu_py"].append(speedup(py(py312, "cpu_example/cpu_example.py", *cpu_py), "threads"))
+            cells["gil_share_py"].append(lost_share(py(py312, "share/share.py", *share_args)))
+        if py313t:
+            cells["ft_cpu_py"].append(speedup(py(py313t, "cpu_example/cpu_example.py", *cpu_py), "threads"))
+            cells["ft_share_py"].append(lost_share(py(py313t, "share/share.py", *share_args)))
+        if py313:
+            cells["interp_cpu_py"].append(speedup(py(py313, "mp/mp.py", *cpu_py, "--modes", "sequential,interpreters"), "interpreters"))
+        cells["proc_cpu_py"].append(speedup(py(python3, "mp/mp.py", *cpu_py, "--modes", "sequential,processes"), "processes"))
+    starts = rust(GIL, "mp", "start-cost", "--starts", "200")
+    starts_py = py(py313 or python3, "mp/start_cost.py", "--starts", "50")
+    starts_ft = py(py313t, "mp/start_cost.py", "--starts", "50") if py313t else None
+
+    def both(key, fmt="{:.2f}", unit="x"):
+        ours = spread(cells[key], fmt, unit)
+        theirs = spread(cells[key + "_py"], fmt, unit) if cells[key + "_py"] else "not installed"
+        return ours, theirs
+
+    def ms(result, mode):
+        return f"{p50(result, mode):.3f} ms" if result else "not installed"
+
+    print(f"\n### The map: one GIL, no GIL, one GIL per interpreter, one per process\n")
+    print(f"{runs} interleaved runs each: median (lowest–highest); ours is the release build with `--features gil`, "
+          f"CPython's the same .py files. Speedup: 2 workers against sequential, 2 cores. Lost: "
+          f"`share` with 4 threads x 10^6 increments on both sides. Start: p50 of start-and-join "
+          f"(`mp start-cost`; CPython: `mp/start_cost.py`, spawn for processes).\n")
+    print("| model | CPU-bound speedup: ours / CPython | `share` lost: ours / CPython | start, p50: ours / CPython | memory |")
+    print("|---|---|---|---|---|")
+    speed, speed_py = both("gil_cpu")
+    lost, lost_py = both("gil_share", "{:.0f}", " %")
+    print(f"| threads, one GIL (`--python 3.12`; CPython {py312 and '3.12' or 'not installed'}) | {speed} / {speed_py} | {lost} / {lost_py} | "
+          f"thread {ms(starts, 'thread')} / {ms(starts_py, 'thread')} | shared |")
+    speed, speed_py = both("ft_cpu")
+    lost, lost_py = both("ft_share", "{:.0f}", " %")
+    ft = "3.13t" if py313t else "3.13t not built (../shared/tools/build-python3.13t.sh)"
+    print(f"| threads, no GIL (`--python 3.13t`; CPython {ft}) | {speed} / {speed_py} | {lost} / {lost_py} | "
+          f"thread {ms(starts, 'thread')} / {ms(starts_ft, 'thread')} | shared |")
+    speed, speed_py = both("interp_cpu")
+    print(f"| interpreters, one GIL each (`mp --modes interpreters`; CPython {py313 and '3.13 `_interpreters`' or 'not installed'}) | {speed} / {speed_py} | "
+          f"nothing shared to lose | interpreter {ms(starts, 'interpreter')} / {ms(starts_py, 'interpreter') if starts_py and any(r['mode'] == 'interpreter' for r in starts_py['runs']) else 'none'} | "
+          f"not shared: copies through a queue |")
+    speed, speed_py = both("proc_cpu")
+    print(f"| processes, one GIL each (`mp --modes processes`; CPython {version}) | {speed} / {speed_py} | nothing shared to lose | "
+          f"process {ms(starts, 'process')} / {ms(starts_py, 'process')} | not shared: copies through a pipe |")
+    print(f"| asyncio, one thread (`as`; `as.py`) | none by design: one thread | none between two awaits | "
+          f"task {ms(starts, 'tokio_task')} / {ms(starts_py, 'asyncio_task')} | shared |")
+    if not py313t:
+        print("\nNo free-threaded CPython here: build one with ../shared/tools/build-python3.13t.sh "
+              "(about 10 minutes), or point PYTHON313T at one.")
+
+
 # CPython 2 cannot run the crates' Python 3 files: the same loop, in Python 2's words.
 CPU_EXAMPLE_PY2 = """
 import threading, time
@@ -67,6 +169,9 @@ def main():
     python3 = sys.executable
     version = sys.version.split()[0]
     print(f"Measured on {os.cpu_count()} cores; CPython {version} is `python3`.\n")
+    if "--map" in sys.argv:
+        the_map(python3, version)
+        return
 
     print("### Native Rust (release build, `cargo run --release -p X`)\n")
     print("| program | mode | seconds | speedup vs first row | result |")
@@ -144,6 +249,7 @@ def main():
     s5 = median_of(3, lambda: rust(GIL, "cpu_example", *long)["gil_stats"]["switches"])
     s20 = median_of(3, lambda: rust(GIL, "cpu_example", *long, "--switch-interval", "20")["gil_stats"]["switches"])
     print(f"- cpu_example --n 400000000, 2 threads, median of 3: {s5} switches at --switch-interval 5, {s20} at 20 (ratio {s20 / s5:.2f})")
+    the_map(python3, version)
 
 
 if __name__ == "__main__":
