@@ -9,8 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::cli::{CommonArgs, limits};
-use common::report::{Report, Run};
+use common::cli::limits;
+use common::process::Failure;
+use common::report::{Outcome, Report, Run};
 use common::timing::timed;
 use rusqlite::Connection;
 
@@ -20,9 +21,6 @@ pub struct Args {
     /// Each query's simulated latency, in milliseconds (1 to 60000); the tutorial says 2 s
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_DELAY_MS))]
     pub latency_ms: u64,
-
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 fn create_database(path: &Path) -> rusqlite::Result<()> {
@@ -99,18 +97,21 @@ impl Drop for TemporaryFile {
 }
 
 /// `as fetch`: both modes, and a check that they fetched the same rows.
-pub fn run(args: &Args, runtime: &tokio::runtime::Runtime) -> Result<(), String> {
+pub fn run(args: &Args, runtime: &tokio::runtime::Runtime) -> Outcome {
     let latency = Duration::from_millis(args.latency_ms);
     let file =
         TemporaryFile(std::env::temp_dir().join(format!("as-fetch-{}.sqlite", std::process::id())));
     let _ = std::fs::remove_file(&file.0);
-    create_database(&file.0).map_err(|e| format!("could not create the database: {e}"))?;
+    create_database(&file.0)
+        .map_err(|e| Failure::Run(format!("could not create the database: {e}")))?;
 
     let (one_by_one, sequential_time) = timed(|| runtime.block_on(sequential(&file.0, latency)));
     let (together, concurrent_time) = timed(|| runtime.block_on(concurrently(&file.0, latency)));
-    let (employees, projects) = one_by_one?;
-    if together? != (employees.clone(), projects.clone()) {
-        return Err("the two modes fetched different rows".to_string());
+    let (employees, projects) = one_by_one.map_err(Failure::Run)?;
+    if together.map_err(Failure::Run)? != (employees.clone(), projects.clone()) {
+        return Err(Failure::Run(
+            "the two modes fetched different rows".to_string(),
+        ));
     }
     let mut report = Report::new("as fetch").size("latency_ms", args.latency_ms);
     for (mode, time) in [
@@ -130,7 +131,5 @@ pub fn run(args: &Args, runtime: &tokio::runtime::Runtime) -> Result<(), String>
         employees.len(),
         projects.len()
     );
-    report
-        .print(&args.common, &conclusion)
-        .map_err(|e| e.to_string())
+    Ok((report, conclusion))
 }

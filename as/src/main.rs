@@ -32,7 +32,7 @@ use std::time::Duration;
 use clap::Parser;
 use common::cli::{self, CommonArgs, limits};
 use common::gil;
-use common::report::{Report, Run};
+use common::report::{self, Outcome, Report, Run};
 use common::timing::timed;
 use tokio::task::JoinSet;
 
@@ -114,30 +114,38 @@ async fn spawn_blocking(tasks: u64, delay: Duration) {
     set.join_all().await;
 }
 
+/// The threads of `asyncio.to_thread`'s default `ThreadPoolExecutor`: min(32, cores + 4).
+fn blocking_threads() -> usize {
+    32.min(cli::cores() as usize + 4)
+}
+
+/// The stack of each thread of the blocking pool: enough to sleep or run a query, not 2 MiB.
+const BLOCKING_STACK: usize = 256 * 1024;
+
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    let common = match &cli.scenario {
-        Some(Scenario::Fetch(args)) => &args.common,
-        None => &cli.common,
-    };
-    common.install_gil("as");
-    let delay = Duration::from_millis(cli.delay_ms);
-    // asyncio's event loop: one thread. The blocking pool of spawn_blocking is separate.
+    cli.common.install_gil("as");
+    // asyncio's event loop: one thread. The blocking pool of spawn_blocking is separate, and as
+    // big as asyncio's default executor, which runs `asyncio.to_thread`: min(32, cores + 4).
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_time()
+        .max_blocking_threads(blocking_threads())
+        .thread_stack_size(BLOCKING_STACK)
         .build()
     {
         Ok(runtime) => runtime,
         Err(error) => return cli::runtime_error(&format!("could not start tokio: {error}")),
     };
+    let outcome = match &cli.scenario {
+        Some(Scenario::Fetch(args)) => fetch::run(args, &runtime),
+        None => run(&cli, &runtime),
+    };
+    report::finish(outcome, &cli.common)
+}
 
-    if let Some(Scenario::Fetch(args)) = &cli.scenario {
-        return match fetch::run(args, &runtime) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => cli::runtime_error(&error),
-        };
-    }
-
+/// as.py's `main()`: each mode in turn, timed in units of one wait.
+fn run(cli: &Cli, runtime: &tokio::runtime::Runtime) -> Outcome {
+    let delay = Duration::from_millis(cli.delay_ms);
     let mut report = Report::new("as")
         .size("tasks", cli.tasks)
         .size("delay_ms", cli.delay_ms);
@@ -184,10 +192,7 @@ fn main() -> ExitCode {
             ""
         }
     );
-    match report.print(&cli.common, &conclusion) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
-    }
+    Ok((report, conclusion))
 }
 
 #[cfg(test)]

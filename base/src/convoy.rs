@@ -10,11 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::cli::CommonArgs;
 use common::devices::{Behaviour, Lab, Session};
 use common::gil::{self, Python};
 use common::latency::Latencies;
-use common::report::{Report, Run};
+use common::process::Failure;
+use common::report::{Outcome, Report, Run};
 use common::workload::count;
 
 /// Options of `base convoy`.
@@ -23,9 +23,6 @@ pub struct Args {
     /// Round trips the I/O thread makes, in each mode (1 to 100000)
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub round_trips: u64,
-
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 /// The I/O-bound thread: `round_trips` commands to a device that answers at once.
@@ -47,7 +44,11 @@ fn cpu_thread(stop: &AtomicBool, py: Python<'_>) {
 }
 
 /// `base convoy`: the I/O thread alone, then beside a CPU-bound thread.
-pub fn run(args: &Args) -> Result<(), String> {
+pub fn run(args: &Args) -> Outcome {
+    measure(args).map_err(Failure::Run)
+}
+
+fn measure(args: &Args) -> Result<(Report, String), String> {
     let lab = Lab::start(&[Behaviour::Normal], Duration::ZERO, 0)
         .map_err(|e| format!("cannot start the device: {e}"))?;
     let mut session = Session::open(lab.addrs[0], Duration::ZERO)?;
@@ -98,7 +99,5 @@ pub fn run(args: &Args) -> Result<(), String> {
             }
         )
     };
-    report
-        .print(&args.common, &conclusion)
-        .map_err(|e| e.to_string())
+    Ok((report, conclusion))
 }

@@ -9,12 +9,12 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::cli::{CommonArgs, limits};
+use common::cli::{self, limits};
 use common::devices::{Behaviour, Lab, run_session, run_session_async};
 use common::gil;
 use common::latency::Latencies;
 use common::process::{self, Failure};
-use common::report::{Report, Run};
+use common::report::{self, Report, Run};
 use common::threads::run_in_threads;
 use serde_json::json;
 
@@ -44,9 +44,6 @@ pub struct Args {
     /// The first device's port; the others follow (0: any free ports)
     #[arg(long, default_value_t = 0)]
     pub port: u16,
-
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -139,9 +136,8 @@ fn processes(addrs: &[SocketAddr], latency_ms: u64, pool: u64) -> Result<Outcome
             share.join(","),
         ]
     });
-    let workers = process::start_all(command_lines)?;
-    let deadline = Duration::from_secs(60) + Duration::from_millis(latency_ms) * addrs.len() as u32;
-    let outputs = process::join_all(workers, deadline)?;
+    let timeout = Duration::from_secs(60) + Duration::from_millis(latency_ms) * addrs.len() as u32;
+    let (outputs, _pids) = process::run_all(command_lines, timeout)?;
     let mut results = Vec::new();
     let mut peak_kb = peak_memory_kb();
     for output in outputs {
@@ -159,19 +155,40 @@ fn processes(addrs: &[SocketAddr], latency_ms: u64, pool: u64) -> Result<Outcome
     Ok(Outcome::from_sessions(results, peak_kb))
 }
 
-/// The worker side of the processes mode: one session after another, one line each.
-pub fn worker(connect: &str, latency_ms: u64) {
-    let latency = Duration::from_millis(latency_ms);
-    for addr in connect.split(',').filter(|a| !a.is_empty()) {
+/// The options only the processes mode gives its workers: hidden from `--help`.
+#[derive(clap::Args)]
+pub struct WorkerArgs {
+    /// Run as worker number INDEX of `devices`: what the parent starts, not for use by hand
+    #[arg(long, hide = true, value_name = "INDEX")]
+    pub worker: Option<usize>,
+
+    /// Worker: the devices to connect to (set by the parent)
+    #[arg(long, hide = true, default_value = "")]
+    connect: String,
+
+    /// Worker: the devices' latency (set by the parent)
+    #[arg(long, hide = true, default_value_t = 50)]
+    latency_ms: u64,
+}
+
+/// The worker side of the processes mode: check that a parent started us, then one session
+/// after another, one line each.
+pub fn worker_main(args: &WorkerArgs, index: usize) -> std::process::ExitCode {
+    if let Err(why) = process::become_worker() {
+        return cli::runtime_error(&format!("--worker {index}: {why}"));
+    }
+    let latency = Duration::from_millis(args.latency_ms);
+    for addr in args.connect.split(',').filter(|a| !a.is_empty()) {
         match addr.parse() {
             Ok(addr) => match gil::attach(|py| py.detach(|| run_session(addr, latency))) {
-                Ok(elapsed) => println!("ok {}", elapsed.as_micros()),
-                Err(reason) => println!("error {reason}"),
+                Ok(elapsed) => common::outln!("ok {}", elapsed.as_micros()),
+                Err(reason) => common::outln!("error {reason}"),
             },
-            Err(_) => println!("error bad address {addr}"),
+            Err(_) => common::outln!("error bad address {addr}"),
         }
     }
-    println!("peak_kb {}", peak_memory_kb());
+    common::outln!("peak_kb {}", peak_memory_kb());
+    std::process::ExitCode::SUCCESS
 }
 
 /// Starts the kernel's count of this process's peak memory afresh (Linux `clear_refs`).
@@ -197,14 +214,21 @@ fn open_file_limit() -> Option<u64> {
 }
 
 /// `base devices`: the sweep, one row per (sessions, mode).
-pub fn run(args: &Args) -> Result<(), String> {
+pub fn run(args: &Args) -> report::Outcome {
     let largest = args.sessions.iter().copied().max().unwrap_or(1);
+    if args.port != 0 && u64::from(args.port) + largest - 1 > 65_535 {
+        cli::usage_error(&format!(
+            "--port {} with --sessions up to {largest}: the devices' ports would run past 65535 \
+             (choose a lower --port, fewer --sessions, or --port 0)",
+            args.port
+        ));
+    }
     // Each session holds a socket at each end, and each device a listener.
     let needed = 3 * largest + 64;
     if let Some(limit) = open_file_limit().filter(|&limit| limit < needed) {
-        return Err(format!(
+        return Err(Failure::Run(format!(
             "{largest} sessions need about {needed} open files, but the limit is {limit} (raise it with ulimit -n)"
-        ));
+        )));
     }
     let latency = Duration::from_millis(args.latency_ms);
     let mut behaviours = args.misbehave.clone();
@@ -213,11 +237,11 @@ pub fn run(args: &Args) -> Result<(), String> {
         Behaviour::Normal,
     );
     let lab = Lab::start(&behaviours, latency, args.port).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AddrInUse {
+        Failure::Run(if e.kind() == std::io::ErrorKind::AddrInUse {
             format!("cannot start the devices: {e} (already in use: choose another --port, or 0)")
         } else {
             format!("cannot start the devices: {e}")
-        }
+        })
     })?;
 
     let all = [
@@ -251,13 +275,15 @@ pub fn run(args: &Args) -> Result<(), String> {
                 Mode::Sequential => {
                     Outcome::from_sessions(sequential(addrs, latency), peak_memory_kb())
                 }
-                Mode::Threads => Outcome::from_sessions(threads(addrs, latency)?, peak_memory_kb()),
-                Mode::Processes => {
-                    processes(addrs, args.latency_ms, args.pool).map_err(|f| f.to_string())?
-                }
-                Mode::Async => {
-                    Outcome::from_sessions(with_async(addrs, latency)?, peak_memory_kb())
-                }
+                Mode::Threads => Outcome::from_sessions(
+                    threads(addrs, latency).map_err(Failure::Run)?,
+                    peak_memory_kb(),
+                ),
+                Mode::Processes => processes(addrs, args.latency_ms, args.pool)?,
+                Mode::Async => Outcome::from_sessions(
+                    with_async(addrs, latency).map_err(Failure::Run)?,
+                    peak_memory_kb(),
+                ),
             };
             let elapsed = start.elapsed();
             let summary = outcome.latencies.summary();
@@ -309,7 +335,5 @@ pub fn run(args: &Args) -> Result<(), String> {
                 .map_or_else(String::new, |v| v.to_string())
         );
     }
-    report
-        .print(&args.common, &conclusion)
-        .map_err(|e| e.to_string())
+    Ok((report, conclusion))
 }

@@ -30,7 +30,8 @@ use clap::Parser;
 use common::cli::{self, CommonArgs, limits};
 use common::gil::{self, Python};
 use common::latency::Latencies;
-use common::report::{Report, Run};
+use common::process::Failure;
+use common::report::{self, Outcome, Report, Run};
 use common::threads::run_in_threads;
 
 /// Tasks that wait: one after the other, then one thread each.
@@ -52,17 +53,8 @@ struct Cli {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "MODES")]
     modes: Vec<Mode>,
 
-    /// Run as worker number INDEX of `devices`: what the parent starts, not for use by hand
-    #[arg(long, hide = true, value_name = "INDEX")]
-    worker: Option<usize>,
-
-    /// Worker: the devices to connect to (set by the parent)
-    #[arg(long, hide = true, default_value = "")]
-    connect: String,
-
-    /// Worker: the devices' latency (set by the parent)
-    #[arg(long, hide = true, default_value_t = 50)]
-    latency_ms: u64,
+    #[command(flatten)]
+    device_worker: devices::WorkerArgs,
 
     #[command(flatten)]
     common: CommonArgs,
@@ -118,29 +110,20 @@ fn record(done: &Mutex<Latencies>, start: Instant) {
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    let common = match &cli.scenario {
-        Some(Scenario::Devices(args)) => &args.common,
-        Some(Scenario::Convoy(args)) => &args.common,
-        None => &cli.common,
-    };
-    common.install_gil("base");
-    if let Some(index) = cli.worker {
-        if let Err(why) = common::process::become_worker() {
-            return cli::runtime_error(&format!("--worker {index}: {why}"));
-        }
-        devices::worker(&cli.connect, cli.latency_ms);
-        return ExitCode::SUCCESS;
+    cli.common.install_gil("base");
+    if let Some(index) = cli.device_worker.worker {
+        return devices::worker_main(&cli.device_worker, index);
     }
-    let scenario = match &cli.scenario {
-        Some(Scenario::Devices(args)) => Some(devices::run(args)),
-        Some(Scenario::Convoy(args)) => Some(convoy::run(args)),
-        None => None,
+    let outcome = match &cli.scenario {
+        Some(Scenario::Devices(args)) => devices::run(args),
+        Some(Scenario::Convoy(args)) => convoy::run(args),
+        None => run(&cli),
     };
-    match scenario {
-        Some(Ok(())) => return ExitCode::SUCCESS,
-        Some(Err(error)) => return cli::runtime_error(&error),
-        None => {}
-    }
+    report::finish(outcome, &cli.common)
+}
+
+/// base.py's `main()`: each mode in turn, with when each task finished.
+fn run(cli: &Cli) -> Outcome {
     let delay = Duration::from_millis(cli.delay_ms);
 
     let mut report = Report::new("base")
@@ -159,9 +142,8 @@ fn main() -> ExitCode {
                 "sequential"
             }
             Mode::Threads => {
-                if let Err(error) = threaded(cli.tasks, delay, start, &done) {
-                    return cli::runtime_error(&format!("could not start a thread: {error}"));
-                }
+                threaded(cli.tasks, delay, start, &done)
+                    .map_err(|error| Failure::Run(format!("could not start a thread: {error}")))?;
                 "threads"
             }
         };
@@ -191,8 +173,5 @@ fn main() -> ExitCode {
             ""
         }
     );
-    match report.print(&cli.common, &conclusion) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
-    }
+    Ok((report, conclusion))
 }

@@ -1,38 +1,46 @@
 //! The command-line options every program shares, and how every program fails on bad input:
 //! one line on stderr naming the bad value, exit code 2 (usage) or 1 (runtime), never a panic.
+//!
+//! The shared options are `global`: they may be written before or after a subcommand's name
+//! (`mp --json count` and `mp count --json` are the same). A program's own options, which mean
+//! nothing to its subcommands, are refused beside one (`args_conflicts_with_subcommands`), never
+//! silently ignored.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 
 use crate::gil::{self, GilConfig, PythonVersion};
+use crate::output;
 
-/// Options shared by every program: `#[command(flatten)]` them into its own `Cli`.
+/// Options shared by every program: `#[command(flatten)]` them into its own `Cli`, once, at the
+/// top; its subcommands see them too.
 #[derive(clap::Args, Debug, Clone)]
 pub struct CommonArgs {
     /// Print exactly one JSON object on stdout instead of the table
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub json: bool,
 
     /// CPython's `sys.setswitchinterval`, in milliseconds: how long a thread waits for the GIL
-    /// before asking the holder to drop it; more than 0, at most 10000 (needs --features gil)
-    /// [default: 5]
-    #[arg(long, value_name = "MS", value_parser = parse_switch_interval)]
+    /// before asking the holder to drop it; at least 0.001 (1 µs), at most 10000 (needs --features
+    /// gil) [default: 5]
+    #[arg(long, global = true, value_name = "MS", value_parser = parse_switch_interval)]
     pub switch_interval: Option<f64>,
 
     /// Which CPython's thread switching to imitate: 2.7 (old GIL), 3.9, 3.12 (new GIL) or 3.13t
     /// (free-threaded: no GIL) (needs --features gil) [default: 3.12]
-    #[arg(long, value_enum, value_name = "VERSION")]
+    #[arg(long, global = true, value_enum, value_name = "VERSION")]
     pub python: Option<PythonVersion>,
 
     /// After the run, draw who held the GIL when, one row per thread (needs --features gil)
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub timeline: bool,
 
     /// Write the same timeline as an SVG picture to FILE (needs --features gil)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE")]
     pub timeline_svg: Option<PathBuf>,
 }
 
@@ -70,47 +78,132 @@ impl CommonArgs {
                  (free-threaded) has none: choose another --python",
             );
         }
+        if let Some(path) = &self.timeline_svg
+            && let Err(error) = check_writable(path)
+        {
+            exit_with(
+                1,
+                &format!("cannot write the timeline to {}: {error}", path.display()),
+            );
+        }
         gil::install(self.gil_config());
     }
 }
 
+/// Whether `path` can be written, checked before the run and leaving no trace: an existing file
+/// is opened for writing (not truncated); a new one is created, then removed.
+fn check_writable(path: &Path) -> std::io::Result<()> {
+    if path.exists() {
+        std::fs::OpenOptions::new().write(true).open(path).map(drop)
+    } else {
+        std::fs::File::create(path)?;
+        std::fs::remove_file(path)
+    }
+}
+
 /// Parses the command line; on bad input prints one line and exits with code 2.
-/// `--help` and `--version` print as usual and exit with 0.
+/// `--help` and `--version` print to stdout and exit with 0, or with 1 if that write fails.
+/// Also installs the Ctrl-C handler ([`crate::interrupt`]), before any work starts.
 pub fn parse<T: Parser>() -> T {
-    match T::try_parse() {
+    crate::interrupt::install();
+    if let Some(message) = not_utf8(std::env::args_os().skip(1)) {
+        usage_error(&message);
+    }
+    let command = T::command();
+    let parsed = command.clone().try_get_matches().and_then(|matches| {
+        refuse_options_of_another_command(&command, &matches);
+        T::from_arg_matches(&matches)
+    });
+    match parsed {
         Ok(cli) => cli,
-        Err(error) if !error.use_stderr() => error.exit(),
-        Err(error) => {
-            let rendered = error.render().to_string();
-            let first = rendered.lines().next().unwrap_or("error: bad arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            usage_error(&format!("{first} (see --help)"));
+        Err(error) if !error.use_stderr() => {
+            output::print(&error.render().to_string());
+            std::process::exit(0)
+        }
+        Err(error) => usage_error(&format!("{} (see --help)", clap_message(&error))),
+    }
+}
+
+/// A program's own options (`mp --n`) mean nothing to its subcommands (`mp count` has its own
+/// `--n`): written before a subcommand's name they are refused, not silently ignored. The shared
+/// options are `global`, and work on either side.
+fn refuse_options_of_another_command(command: &clap::Command, matches: &clap::ArgMatches) {
+    let Some((subcommand, _)) = matches.subcommand() else {
+        return;
+    };
+    let program = command.get_name();
+    for arg in command.get_arguments().filter(|arg| !arg.is_global_set()) {
+        let id = arg.get_id().as_str();
+        if matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+            let flag = arg
+                .get_long()
+                .map_or_else(|| id.to_string(), |long| format!("--{long}"));
+            usage_error(&format!(
+                "'{flag}' is an option of '{program}' itself, not of '{program} {subcommand}': \
+                 write it after '{subcommand}' if '{program} {subcommand} --help' lists it"
+            ));
         }
     }
 }
 
+/// Clap's message without its "error: " prefix, its usage and its tips, on one line.
+fn clap_message(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let mut body = rendered.as_str();
+    for end in ["\n\nUsage:", "\n\nFor more information", "\n\n  tip:"] {
+        body = body.split(end).next().unwrap_or(body);
+    }
+    let body = body.trim_end().strip_prefix("error: ").unwrap_or(body);
+    output::one_line(body)
+}
+
+/// The first argument that is not valid UTF-8, with the flag it is the value of, as a message.
+fn not_utf8(args: impl Iterator<Item = OsString>) -> Option<String> {
+    let mut previous: Option<String> = None;
+    for arg in args {
+        match arg.to_str() {
+            Some(text) => previous = Some(text.to_owned()),
+            None => {
+                let flag = match &previous {
+                    Some(flag) if flag.starts_with('-') => format!(" for '{flag}'"),
+                    _ => String::new(),
+                };
+                return Some(format!(
+                    "invalid value {arg:?}{flag}: not valid UTF-8 (see --help)"
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// Bad input: one line on stderr, exit code 2, like clap's own errors.
 pub fn usage_error(message: &str) -> ! {
-    eprintln!("error: {message}");
-    std::process::exit(2)
+    exit_with(2, message)
 }
 
 /// Something failed at run time: one line on stderr, exit code 1.
 pub fn runtime_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    output::error_line(message);
     ExitCode::FAILURE
+}
+
+/// One line on stderr, then exit with `code`.
+fn exit_with(code: i32, message: &str) -> ! {
+    output::error_line(message);
+    std::process::exit(code)
 }
 
 fn parse_switch_interval(value: &str) -> Result<f64, String> {
     let ms: f64 = value
         .parse()
         .map_err(|_| format!("'{value}' is not a number of milliseconds"))?;
-    if ms.is_finite() && ms > 0.0 && ms <= 10_000.0 {
+    if ms.is_finite() && (0.001..=10_000.0).contains(&ms) {
         Ok(ms)
     } else {
         Err(format!(
-            "{value} ms is not a switch interval: it must be more than 0 and at most 10000 \
-             (CPython's sys.setswitchinterval refuses 0 and negative values too)"
+            "{value} ms is not a switch interval: it must be at least 0.001 (1 µs: \
+             CPython counts the interval in whole microseconds) and at most 10000"
         ))
     }
 }
@@ -143,12 +236,25 @@ pub fn cores() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::ffi::OsStringExt;
+
+    #[test]
+    fn a_value_that_is_not_utf8_is_named_with_its_flag() {
+        let args = ["--n".into(), OsString::from_vec(vec![0xff, 0xfe])];
+        let message = not_utf8(args.into_iter()).unwrap();
+        assert_eq!(
+            message,
+            "invalid value \"\\xFF\\xFE\" for '--n': not valid UTF-8 (see --help)"
+        );
+        assert_eq!(not_utf8(["--n".into(), "5".into()].into_iter()), None);
+    }
 
     #[test]
     fn switch_interval_must_be_positive() {
         assert_eq!(parse_switch_interval("5"), Ok(5.0));
         assert_eq!(parse_switch_interval("0.5"), Ok(0.5));
-        for bad in ["0", "-1", "nan", "inf", "abc", "10001"] {
+        assert_eq!(parse_switch_interval("0.001"), Ok(0.001));
+        for bad in ["0", "-1", "nan", "inf", "abc", "10001", "5e-324", "0.0009"] {
             assert!(parse_switch_interval(bad).is_err(), "{bad} accepted");
         }
     }

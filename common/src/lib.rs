@@ -9,6 +9,8 @@
 //! * [`process`]: worker processes, `multiprocessing`'s way, and what happens when one fails;
 //! * [`devices`]: simulated network devices (TCP on 127.0.0.1) and the client sessions;
 //! * [`report`]: the aligned table, or `--json`;
+//! * [`output`]: every line printed, and what happens when a write fails;
+//! * [`interrupt`]: Ctrl-C, as a terminal sends it;
 //! * [`cli`]: the options every program shares, the limits, and how bad input fails.
 
 pub mod cli;
@@ -16,7 +18,9 @@ pub mod cli;
 pub mod devices;
 pub mod gil;
 pub mod interpreters;
+pub mod interrupt;
 pub mod latency;
+pub mod output;
 pub mod process;
 pub mod report;
 pub mod testing;

@@ -11,9 +11,11 @@
 use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, mpsc};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use crate::interrupt::{self, Graceful};
+use crate::output;
 
 /// Set by the parent in each worker's environment: the parent's pid.
 pub const PARENT_ENV: &str = "CONCURRENCY_WORKER_PARENT";
@@ -22,6 +24,8 @@ pub const PARENT_ENV: &str = "CONCURRENCY_WORKER_PARENT";
 pub struct Worker {
     pub index: usize,
     pub pid: u32,
+    /// When it was started: a timeout counts from the first start.
+    started: Instant,
     child: Child,
     /// Held open while the worker runs: its closing tells the worker that the parent is gone.
     _lifeline: Option<ChildStdin>,
@@ -40,6 +44,8 @@ pub enum Failure {
     Interrupted,
     /// A worker could not be started.
     Start(String),
+    /// Anything else that stopped the run, said in full.
+    Run(String),
 }
 
 impl std::fmt::Display for Failure {
@@ -53,13 +59,25 @@ impl std::fmt::Display for Failure {
             }
             Failure::Interrupted => write!(f, "interrupted; every worker was stopped"),
             Failure::Start(why) => write!(f, "could not start a worker process: {why}"),
+            Failure::Run(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+impl Failure {
+    /// How a run that failed this way ends: one line on stderr, then exit code 130 for Ctrl-C
+    /// (as a shell reports it) or 1.
+    pub fn exit(&self) -> std::process::ExitCode {
+        output::error_line(&self.to_string());
+        match self {
+            Failure::Interrupted => std::process::ExitCode::from(interrupt::STATUS),
+            _ => std::process::ExitCode::FAILURE,
         }
     }
 }
 
 /// Starts this program again with `args`, as worker number `index`.
-pub fn start(index: usize, args: &[String]) -> Result<Worker, Failure> {
-    watch_for_ctrl_c();
+fn start(index: usize, args: &[String]) -> Result<Worker, Failure> {
     let exe = std::env::current_exe().map_err(|e| Failure::Start(e.to_string()))?;
     let mut child = Command::new(exe)
         .args(args)
@@ -71,23 +89,50 @@ pub fn start(index: usize, args: &[String]) -> Result<Worker, Failure> {
         .map_err(|e| Failure::Start(e.to_string()))?;
     Ok(Worker {
         index,
+        started: Instant::now(),
         pid: child.id(),
         _lifeline: child.stdin.take(),
         child,
     })
 }
 
-/// Starts one worker per command line, numbered in order; if one cannot start, stops the ones
-/// already running and reports why.
-pub fn start_all(
+/// Starts one worker per command line, numbered in order, and waits for their outputs (see
+/// [`join_all`]); `timeout` counts from now, the workers' start included. If a worker cannot
+/// start, or Ctrl-C comes while they start, stops the ones already running and says why.
+pub fn run_all(
     command_lines: impl IntoIterator<Item = Vec<String>>,
+    timeout: Duration,
+) -> Result<(Vec<String>, Vec<u32>), Failure> {
+    let until = Instant::now() + timeout;
+    let workers = start_all(command_lines, until)?;
+    let pids = workers.iter().map(|w| w.pid).collect();
+    Ok((join_all(workers, until)?, pids))
+}
+
+/// Starts one worker per command line, numbered in order; if one cannot start, Ctrl-C comes,
+/// or the instant `until` passes, stops the ones already running and reports why.
+fn start_all(
+    command_lines: impl IntoIterator<Item = Vec<String>>,
+    until: Instant,
 ) -> Result<Vec<Worker>, Failure> {
+    let _graceful = Graceful::new();
     let mut workers = Vec::new();
+    let begun = Instant::now();
     for (index, args) in command_lines.into_iter().enumerate() {
-        match start(index, &args) {
+        let started = if interrupt::interrupted() {
+            Err(Failure::Interrupted)
+        } else if Instant::now() >= until {
+            Err(Failure::Run(format!(
+                "only {index} workers had started within the timeout ({:.1} s)",
+                until.saturating_duration_since(begun).as_secs_f64()
+            )))
+        } else {
+            start(index, &args)
+        };
+        match started {
             Ok(worker) => workers.push(worker),
             Err(failure) => {
-                let _ = join_all(workers, Duration::ZERO);
+                stop_all(&mut workers);
                 return Err(failure);
             }
         }
@@ -95,31 +140,51 @@ pub fn start_all(
     Ok(workers)
 }
 
-/// Waits for every worker's output (all it wrote on stdout), in worker order; gives up on the first failure or
-/// at `deadline` (counted from now), killing and reaping every worker still running.
-pub fn join_all(mut workers: Vec<Worker>, deadline: Duration) -> Result<Vec<String>, Failure> {
+/// Waits for every worker's output (all it wrote on stdout), in worker order; gives up on the
+/// first failure, on Ctrl-C, or at the instant `until`, killing and reaping every worker still
+/// running.
+fn join_all(mut workers: Vec<Worker>, until: Instant) -> Result<Vec<String>, Failure> {
+    let _graceful = Graceful::new();
+    let deadline = until.saturating_duration_since(
+        workers
+            .iter()
+            .map(|w| w.started)
+            .min()
+            .unwrap_or_else(Instant::now),
+    );
     let (sender, results) = mpsc::channel();
+    let mut readers = Ok(());
     for worker in &mut workers {
         let (index, sender) = (worker.index, sender.clone());
         let stdout = worker.child.stdout.take();
         let stderr = worker.child.stderr.take();
         // One reader per worker: a worker blocked on a full pipe must never block the others.
-        std::thread::spawn(move || {
-            let out = stdout.map(read_all).unwrap_or_default();
-            let err = stderr.map(read_all).unwrap_or_default();
-            let _ = sender.send((index, out, err));
-        });
+        let reader = std::thread::Builder::new()
+            .name(format!("worker-{index}-reader"))
+            .spawn(move || {
+                let out = stdout.map(read_all).unwrap_or_default();
+                let err = stderr.map(read_all).unwrap_or_default();
+                let _ = sender.send((index, out, err));
+            });
+        if let Err(error) = reader {
+            readers = Err(Failure::Run(format!(
+                "could not start a thread to read worker {index}: {error}"
+            )));
+            break;
+        }
     }
     drop(sender);
 
-    let until = Instant::now() + deadline;
     let mut lines: Vec<Option<String>> = vec![None; workers.len()];
     let mut left = workers.len();
     let outcome = loop {
+        if let Err(failure) = &readers {
+            break Err(failure.clone());
+        }
         if left == 0 {
             break Ok(());
         }
-        if interrupted() {
+        if interrupt::interrupted() {
             break Err(Failure::Interrupted);
         }
         let now = Instant::now();
@@ -145,6 +210,10 @@ pub fn join_all(mut workers: Vec<Worker>, deadline: Duration) -> Result<Vec<Stri
         let at = position(&workers, index);
         let worker = &mut workers[at];
         let status = wait_briefly(&mut worker.child);
+        if status.is_some_and(was_interrupted) {
+            // Ctrl-C reached the worker (the terminal signals the whole group) before us.
+            break Err(Failure::Interrupted);
+        }
         match check(status, &out, &err) {
             Ok(line) => {
                 lines[at] = Some(line);
@@ -160,11 +229,18 @@ pub fn join_all(mut workers: Vec<Worker>, deadline: Duration) -> Result<Vec<Stri
         }
     };
     // Whatever happened, no worker outlives this call.
-    for worker in &mut workers {
+    stop_all(&mut workers);
+    outcome.map(|()| lines.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+/// Kills every worker, then reaps them: all the signals first, so that none waits its turn.
+fn stop_all(workers: &mut [Worker]) {
+    for worker in workers.iter_mut() {
         let _ = worker.child.kill();
+    }
+    for worker in workers.iter_mut() {
         let _ = worker.child.wait();
     }
-    outcome.map(|()| lines.into_iter().map(Option::unwrap_or_default).collect())
 }
 
 fn position(workers: &[Worker], index: usize) -> usize {
@@ -235,26 +311,9 @@ fn signal_name(signal: i32) -> &'static str {
     }
 }
 
-/// Set when the parent gets Ctrl-C (SIGINT) or SIGTERM.
-fn interrupted() -> bool {
-    INTERRUPTED
-        .get()
-        .is_some_and(|flag| flag.load(Ordering::Relaxed))
-}
-
-static INTERRUPTED: OnceLock<Arc<AtomicBool>> = OnceLock::new();
-
-/// Installs, once, a Ctrl-C handler that only raises a flag: `join_all` sees it, kills the
-/// workers and returns [`Failure::Interrupted`].
-fn watch_for_ctrl_c() {
-    INTERRUPTED.get_or_init(|| {
-        let flag = Arc::new(AtomicBool::new(false));
-        let raised = Arc::clone(&flag);
-        // If another handler is installed already, Ctrl-C keeps its default: the terminal sends
-        // it to the whole process group, workers included.
-        let _ = ctrlc::set_handler(move || raised.store(true, Ordering::Relaxed));
-        flag
-    });
+/// A worker that Ctrl-C stopped: killed by SIGINT, or exited with 130 from its own handler.
+fn was_interrupted(status: ExitStatus) -> bool {
+    status.signal() == Some(2) || status.code() == Some(i32::from(interrupt::STATUS))
 }
 
 /// In a worker: checks that a parent started it, and stops the worker when that parent dies.
@@ -273,7 +332,7 @@ pub fn become_worker() -> Result<(), String> {
     // A panic reaches the parent as one line on stderr, which it quotes, not as a backtrace.
     std::panic::set_hook(Box::new(|info| {
         let message = info.payload_as_str().unwrap_or("(no message)");
-        eprintln!("error: worker panicked: {message}");
+        output::error_line(&format!("worker panicked: {message}"));
     }));
     // The parent holds our stdin open and never writes: end of file means it is gone.
     std::thread::spawn(|| {

@@ -1,12 +1,26 @@
 //! The result of a run: an aligned table with the speedup relative to the first row and one
 //! sentence saying what the numbers show, or with `--json` exactly one JSON object on stdout.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
 use crate::cli::CommonArgs;
-use crate::gil;
+use crate::process::Failure;
+use crate::{gil, out, outln};
+
+/// What a run ends with: the report and its conclusion, or why it failed.
+pub type Outcome = Result<(Report, String), Failure>;
+
+/// The one way every program ends: prints the report (exit 0), or says why the run failed (exit
+/// 130 for Ctrl-C, else 1).
+pub fn finish(outcome: Outcome, args: &CommonArgs) -> ExitCode {
+    match outcome {
+        Ok((report, conclusion)) => report.finish(args, &conclusion),
+        Err(failure) => failure.exit(),
+    }
+}
 
 /// One row: a mode (`sequential`, `threads`, …), how long it took, and what it produced.
 #[derive(Clone, Debug)]
@@ -176,28 +190,41 @@ impl Report {
         align(&rows)
     }
 
-    /// Prints the report: the JSON object with `--json`, else a header, the table, what the GIL
-    /// did (with `--features gil`), the conclusion, and the timeline if asked for.
-    pub fn print(&self, args: &CommonArgs, conclusion: &str) -> std::io::Result<()> {
+    /// Prints the report and says how the program ends: the JSON object with `--json`, else a
+    /// header, the table, what the GIL did (with `--features gil`), the conclusion, and the
+    /// timeline if asked for. A write that fails ends the program ([`crate::output`]); a
+    /// timeline file that cannot be written is a run-time failure.
+    pub fn finish(&self, args: &CommonArgs, conclusion: &str) -> ExitCode {
+        match self.print(args, conclusion) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => crate::cli::runtime_error(&error),
+        }
+    }
+
+    fn print(&self, args: &CommonArgs, conclusion: &str) -> Result<(), String> {
         if args.json {
-            println!("{}", self.to_json());
+            outln!("{}", self.to_json());
         } else {
-            println!("{}", self.header());
-            print!("{}", self.table());
+            outln!("{}", self.header());
+            out!("{}", self.table());
             if let Some(gil) = gil::global().filter(|g| g.config().version.has_gil()) {
                 let s = gil.stats();
-                println!(
+                outln!(
                     "GIL: {} switches, {} drop requests; waits to take it p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
-                    s.switches, s.drop_requests, s.wait_p50_ms, s.wait_p99_ms, s.wait_max_ms
+                    s.switches,
+                    s.drop_requests,
+                    s.wait_p50_ms,
+                    s.wait_p99_ms,
+                    s.wait_max_ms
                 );
             }
-            println!("{conclusion}");
+            outln!("{conclusion}");
         }
         if let Some(gil) = gil::global() {
             let (names, timeline) = gil.timeline();
             if args.timeline && !args.json {
-                println!("\nWho held the GIL (the first 120 ms after two threads first competed):");
-                print!(
+                outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
+                out!(
                     "{}",
                     timeline.render_text(&names, timeline.window(120_000), 1_000)
                 );
@@ -210,9 +237,14 @@ impl Report {
                     gil.config().switch_interval.as_secs_f64() * 1000.0
                 );
                 let svg = timeline.render_svg(&names, timeline.window(250_000), &title);
-                std::fs::write(path, svg)?;
+                std::fs::write(path, svg).map_err(|error| {
+                    format!(
+                        "could not write the timeline to {}: {error}",
+                        path.display()
+                    )
+                })?;
                 if !args.json {
-                    println!("timeline written to {}", path.display());
+                    outln!("timeline written to {}", path.display());
                 }
             }
         }

@@ -86,10 +86,7 @@ fn main() -> ExitCode {
     report.push(Run::new("sequential", sequential_time).with("result", total.to_string()));
     report.push(Run::new("threads", threads_time).with("result", thread_total.to_string()));
     let conclusion = conclusion(report.ratio("threads", "sequential"), workers);
-    match report.print(&cli.common, &conclusion) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
-    }
+    report.finish(&cli.common, &conclusion)
 }
 
 /// One sentence on what the numbers show. `speedup` is sequential time / threads time.

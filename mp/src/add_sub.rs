@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use common::cli::{CommonArgs, limits};
 use common::gil::{self, Python};
 use common::process::{self, Failure};
-use common::report::{Report, Run};
+use common::report::{Outcome, Report, Run};
 use serde_json::json;
 
 const A: i64 = 25;
@@ -23,9 +23,6 @@ pub struct Args {
     /// One second of the tutorial, in milliseconds (1 to 60000): add waits 20 of them, sub 10
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_DELAY_MS))]
     pub unit_ms: u64,
-
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 /// One printed line: when (since the mode started), which function, what.
@@ -108,12 +105,8 @@ fn processes(unit_ms: u64, start: Instant) -> Result<Vec<Line>, Failure> {
         .map(String::from)
         .to_vec()
     });
-    let workers = process::start_all(command_lines)?;
-    let pids: Vec<u32> = workers.iter().map(|w| w.pid).collect();
-    let outputs = process::join_all(
-        workers,
-        Duration::from_secs(60) + Duration::from_millis(30 * unit_ms),
-    )?;
+    let timeout = Duration::from_secs(60) + Duration::from_millis(30 * unit_ms);
+    let (outputs, pids) = process::run_all(command_lines, timeout)?;
     let offset = start
         .elapsed()
         .saturating_sub(Duration::from_micros(unix_micros() - epoch_us));
@@ -149,7 +142,7 @@ struct Stdout {
 
 impl Say for Stdout {
     fn say(&self, who: &'static str, text: String) {
-        println!(
+        common::outln!(
             "{}\t{who}\t{text}",
             unix_micros().saturating_sub(self.epoch_us)
         );
@@ -172,7 +165,7 @@ fn unix_micros() -> u64 {
 }
 
 /// `mp add-sub`: the three modes, their lines in time order, and the table.
-pub fn run(args: &Args) -> Result<(), Failure> {
+pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
     let unit = Duration::from_millis(args.unit_ms);
     let mut report = Report::new("mp add-sub").size("unit_ms", args.unit_ms);
     for mode in ["sequential", "threads", "processes"] {
@@ -192,17 +185,17 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             _ => processes(args.unit_ms, say.start)?,
         };
         let elapsed = say.start.elapsed();
-        if !args.common.json {
-            println!("--- {mode}");
+        if !common.json {
+            common::outln!("--- {mode}");
             for line in &lines {
-                println!(
+                common::outln!(
                     "[{:7.3} s] {}: {}",
                     line.at.as_secs_f64(),
                     line.who,
                     line.text
                 );
             }
-            println!("[{:7.3} s] Complet", elapsed.as_secs_f64());
+            common::outln!("[{:7.3} s] Complet", elapsed.as_secs_f64());
         }
         let json_lines: Vec<_> = lines
             .iter()
@@ -217,7 +210,5 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let conclusion = "One after the other, add's 20-second wait and sub's 10-second wait add up to 30 \
                       units; by two threads or two processes they overlap, and the run takes add's \
                       20 (plus, for processes, the price of starting them).";
-    report
-        .print(&args.common, conclusion)
-        .map_err(|e| Failure::Start(e.to_string()))
+    Ok((report, conclusion.to_string()))
 }

@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use common::cli::{CommonArgs, limits};
+use common::cli::limits;
 use common::gil::{self, Python};
 use common::process::{self, Failure};
-use common::report::{Report, Run};
+use common::report::{Outcome, Report, Run};
 use common::threads::run_in_threads;
 use common::timing::timed;
 use common::workload::count;
@@ -23,9 +23,6 @@ pub struct Args {
     /// Each function counts over range(N) (1 to 10^10); the tutorial's N is 100000000
     #[arg(long, default_value_t = 300_000_000, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_N))]
     pub n: u64,
-
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 fn count_up(n: u64, py: Python<'_>) -> u128 {
@@ -69,10 +66,8 @@ fn processes(n: u64) -> Result<u128, Failure> {
             .map(String::from)
             .to_vec()
         });
-    let workers = process::start_all(command_lines)?;
-    let pids: Vec<u32> = workers.iter().map(|w| w.pid).collect();
-    let outputs = process::join_all(workers, Duration::from_secs(3600))?;
-    Ok(crate::numbers(&outputs, &pids)?.iter().sum())
+    let (outputs, pids) = process::run_all(command_lines, Duration::from_secs(3600))?;
+    Ok(crate::worker::numbers(&outputs, &pids)?.iter().sum())
 }
 
 /// The worker side: `count_up` or `count_down` alone in this process; prints the count.
@@ -84,11 +79,11 @@ pub fn worker(task: &str, n: u64) {
             count_down(n, py)
         }
     });
-    println!("{counted}");
+    common::outln!("{counted}");
 }
 
 /// `mp count`: the three modes, with the tutorial's figures beside them.
-pub fn run(args: &Args) -> Result<(), Failure> {
+pub fn run(args: &Args) -> Outcome {
     let n = args.n;
     let expected = 2 * (u128::from(n) * u128::from(n.saturating_sub(1)) / 2);
     let (sequential_count, sequential_time) = timed(|| sequential(n));
@@ -129,7 +124,5 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             ": without a GIL, threads run on both cores just as processes do."
         }
     );
-    report
-        .print(&args.common, &conclusion)
-        .map_err(|e| Failure::Start(e.to_string()))
+    Ok((report, conclusion))
 }

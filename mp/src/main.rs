@@ -25,6 +25,7 @@
 mod add_sub;
 mod count;
 mod start_cost;
+mod worker;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -32,9 +33,10 @@ use std::time::Duration;
 use clap::Parser;
 use common::cli::{self, CommonArgs, limits};
 use common::gil::{self, Gil, Python};
-use common::interpreters::{Finished, InterpreterFailed, run_in_interpreters};
+use common::interpreters::{Finished, run_in_interpreters};
+use common::outln;
 use common::process::{self, Failure};
-use common::report::{Report, Run};
+use common::report::{self, Outcome, Report, Run};
 use common::timing::timed;
 use common::workload::{expected_sum_of_squares, sum_of_squares};
 use rayon::prelude::*;
@@ -46,7 +48,8 @@ struct Cli {
     #[command(subcommand)]
     scenario: Option<Scenario>,
 
-    /// Each worker sums the squares of 0..N (1 to 10^10)
+    /// Each worker sums the squares of 0..N (1 to 10^10). mp.py's default is 5000000: Rust does
+    /// one iteration in about a nanosecond, CPython in tens, so Rust needs 20x more to be seen
     #[arg(long, default_value_t = 100_000_000, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_N))]
     n: u64,
 
@@ -55,7 +58,7 @@ struct Cli {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_PROCESSES))]
     workers: Option<u64>,
 
-    /// Give up on the workers after this many seconds (1 to 86400)
+    /// Give up on the workers after this many seconds, counted from their start (1 to 86400)
     #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     timeout: u64,
 
@@ -63,29 +66,8 @@ struct Cli {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "MODES")]
     modes: Vec<Mode>,
 
-    /// Run as worker number INDEX: what the parent starts, not for use by hand
-    #[arg(long, hide = true, value_name = "INDEX")]
-    worker: Option<usize>,
-
-    /// What a worker computes (set by the parent)
-    #[arg(long, hide = true, value_enum, default_value = "sum-of-squares")]
-    task: Task,
-
-    /// add-sub workers: one tutorial second, in ms (set by the parent)
-    #[arg(long, hide = true, default_value_t = 10)]
-    unit_ms: u64,
-
-    /// add-sub workers: the parent's clock, in µs since 1970 (set by the parent)
-    #[arg(long, hide = true, default_value_t = 0)]
-    epoch_us: u64,
-
-    /// Testing only: make a worker misbehave
-    #[arg(long, hide = true, value_enum)]
-    fault: Option<Fault>,
-
-    /// Testing only: which worker gets --fault [default: the last]
-    #[arg(long, hide = true)]
-    fault_worker: Option<usize>,
+    #[command(flatten)]
+    process: worker::WorkerArgs,
 
     #[command(flatten)]
     common: CommonArgs,
@@ -102,17 +84,6 @@ enum Scenario {
     StartCost(start_cost::Args),
 }
 
-/// The work a worker process does.
-#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
-enum Task {
-    SumOfSquares,
-    Add,
-    Sub,
-    CountUp,
-    CountDown,
-    Nothing,
-}
-
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
 enum Mode {
     Sequential,
@@ -121,20 +92,12 @@ enum Mode {
     Rayon,
 }
 
-/// Ways a worker can go wrong, to test that the parent copes (hidden from --help).
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-enum Fault {
-    Panic,
-    Exit,
-    Kill,
-    Hang,
-    Garbage,
-}
+// def sum_of_squares(n): lives in `common::workload`, because cpu_example does the same work.
 
-/// `def worker(n, queue): queue.put(sum_of_squares(n))`: runs in the child process.
-fn worker(n: u64, fault: Option<Fault>) -> u128 {
-    misbehave(fault);
-    gil::attach(|py| sum_of_squares(n, py))
+/// `def worker(n, queue): queue.put(sum_of_squares(n))`: runs in the child process; the queue is
+/// the pipe to the parent, one line.
+fn worker(n: u64) {
+    outln!("{}", gil::attach(|py| sum_of_squares(n, py)));
 }
 
 fn sequential(n: u64, workers: u64) -> Vec<u128> {
@@ -143,42 +106,26 @@ fn sequential(n: u64, workers: u64) -> Vec<u128> {
 
 /// Starts the workers, then collects one result from each: `(results, pids)`.
 fn processes(cli: &Cli, workers: u64) -> Result<(Vec<u128>, Vec<u32>), Failure> {
-    let started =
-        process::start_all((0..workers as usize).map(|index| worker_args(cli, index, workers)))?;
-    let pids: Vec<u32> = started.iter().map(|w| w.pid).collect();
-    let outputs = process::join_all(started, Duration::from_secs(cli.timeout))?;
-    Ok((numbers(&outputs, &pids)?, pids))
-}
-
-/// Each worker's output, which must be one number; a worker that sent anything else is named.
-fn numbers(outputs: &[String], pids: &[u32]) -> Result<Vec<u128>, Failure> {
-    let mut results = Vec::new();
-    for (index, output) in outputs.iter().enumerate() {
-        match output.trim().parse::<u128>() {
-            Ok(result) => results.push(result),
-            Err(_) => {
-                return Err(Failure::Worker {
-                    index,
-                    pid: pids[index],
-                    what: format!("sent {:?}, which is not a number", truncate(output.trim())),
-                });
-            }
-        }
-    }
-    Ok(results)
+    let command_lines = (0..workers as usize)
+        .map(|index| worker::command_line(cli.n, index, workers, &cli.common, &cli.process));
+    let (outputs, pids) = process::run_all(command_lines, Duration::from_secs(cli.timeout))?;
+    Ok((worker::numbers(&outputs, &pids)?, pids))
 }
 
 /// `def interpreters(n, workers)`: one thread per interpreter, each interpreter with its own GIL
 /// (PEP 684), results back through a queue; returns them with the GILs' switches (none).
-fn interpreters(cli: &Cli, workers: u64) -> Result<Finished<u128>, InterpreterFailed> {
+fn interpreters(cli: &Cli, workers: u64) -> Result<Finished<u128>, Failure> {
     let own_gil = gil::global().map(Gil::config);
     run_in_interpreters(workers, own_gil, |index, py| {
-        interpreter_fault(cli, index, workers);
+        cli.process.interpreter_fault(index, workers);
         sum_of_squares(cli.n, py)
     })
+    .map_err(|failed| Failure::Run(failed.to_string()))
 }
 
-/// What Rust would write: rayon's work-stealing thread pool, one job per worker.
+// def timed(function, *args): lives in `common::timing`, shared by every program.
+
+// New (not in mp.py): rayon's work-stealing thread pool, what one would really write in Rust.
 fn with_rayon(n: u64, workers: u64) -> u128 {
     (0..workers)
         .into_par_iter()
@@ -188,33 +135,22 @@ fn with_rayon(n: u64, workers: u64) -> u128 {
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    let common = match &cli.scenario {
-        Some(Scenario::AddSub(args)) => &args.common,
-        Some(Scenario::Count(args)) => &args.common,
-        Some(Scenario::StartCost(args)) => &args.common,
-        None => &cli.common,
-    };
-    common.install_gil("mp");
-    if let Some(index) = cli.worker {
-        return worker_main(&cli, index);
+    cli.common.install_gil("mp");
+    if let Some(index) = cli.process.worker {
+        return worker::main(&cli.process, cli.n, index);
     }
-    let scenario = match &cli.scenario {
-        Some(Scenario::AddSub(args)) => Some(add_sub::run(args)),
-        Some(Scenario::Count(args)) => Some(count::run(args)),
-        Some(Scenario::StartCost(args)) => Some(start_cost::run(args)),
-        None => None,
+    let outcome = match &cli.scenario {
+        Some(Scenario::AddSub(args)) => add_sub::run(args, &cli.common),
+        Some(Scenario::Count(args)) => count::run(args),
+        Some(Scenario::StartCost(args)) => start_cost::run(args),
+        None => run(&cli),
     };
-    match scenario {
-        Some(Ok(())) => return ExitCode::SUCCESS,
-        Some(Err(Failure::Interrupted)) => {
-            eprintln!("error: {}", Failure::Interrupted);
-            return ExitCode::from(130);
-        }
-        Some(Err(failure)) => return cli::runtime_error(&failure.to_string()),
-        None => {}
-    }
-    let (n, workers) = (cli.n, cli.workers.unwrap_or_else(cli::cores));
+    report::finish(outcome, &cli.common)
+}
 
+/// mp.py's `main()`: each mode in turn, timed, every total checked.
+fn run(cli: &Cli) -> Outcome {
+    let (n, workers) = (cli.n, cli.workers.unwrap_or_else(cli::cores));
     let expected = expected_sum_of_squares(n) * u128::from(workers);
     let mut report = Report::new("mp").size("n", n).size("workers", workers);
     let all = [
@@ -233,22 +169,20 @@ fn main() -> ExitCode {
                 Run::new("sequential", elapsed)
                     .with("result", results.iter().sum::<u128>().to_string())
             }
-            Mode::Processes => match timed(|| processes(&cli, workers)) {
-                (Ok((results, pids)), elapsed) => Run::new("processes", elapsed)
+            Mode::Processes => {
+                let (outcome, elapsed) = timed(|| processes(cli, workers));
+                let (results, pids) = outcome?;
+                Run::new("processes", elapsed)
                     .with("result", results.iter().sum::<u128>().to_string())
-                    .with("pids", pids),
-                (Err(Failure::Interrupted), _) => {
-                    eprintln!("error: {}", Failure::Interrupted);
-                    return ExitCode::from(130);
-                }
-                (Err(failure), _) => return cli::runtime_error(&failure.to_string()),
-            },
-            Mode::Interpreters => match timed(|| interpreters(&cli, workers)) {
-                (Ok(done), elapsed) => Run::new("interpreters", elapsed)
+                    .with("pids", pids)
+            }
+            Mode::Interpreters => {
+                let (outcome, elapsed) = timed(|| interpreters(cli, workers));
+                let done = outcome?;
+                Run::new("interpreters", elapsed)
                     .with("result", done.results.iter().sum::<u128>().to_string())
-                    .with("gil_switches", done.switches),
-                (Err(failure), _) => return cli::runtime_error(&failure.to_string()),
-            },
+                    .with("gil_switches", done.switches)
+            }
             Mode::Rayon => {
                 let (total, elapsed) = timed(|| with_rayon(n, workers));
                 Run::new("rayon", elapsed).with("result", total.to_string())
@@ -256,22 +190,19 @@ fn main() -> ExitCode {
         };
         // Never print a wrong total as if it were right.
         if run.field("result") != Some(&expected.to_string().into()) {
-            return cli::runtime_error(&format!(
+            return Err(Failure::Run(format!(
                 "wrong total from {}: {:?}, expected {expected}",
                 run.mode,
                 run.field("result")
-            ));
+            )));
         }
         report.push(run);
     }
-
     let conclusion = conclusion(&report, workers);
-    match report.print(&cli.common, &conclusion) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
-    }
+    Ok((report, conclusion))
 }
 
+// New (not in mp.py, which prints one fixed line): what the numbers of this run show.
 /// One or two sentences on what the numbers show: each mode against sequential.
 fn conclusion(report: &Report, workers: u64) -> String {
     if report.runs.first().is_none_or(|r| r.mode != "sequential") {
@@ -323,78 +254,4 @@ fn conclusion(report: &Report, workers: u64) -> String {
         sentences.push("Only sequential ran: nothing to compare it with.".to_string());
     }
     sentences.join(" ")
-}
-
-/// The command line of worker `index`: the work, the GIL it runs under, any fault to inject.
-fn worker_args(cli: &Cli, index: usize, workers: u64) -> Vec<String> {
-    let mut args = vec![
-        "--worker".to_string(),
-        index.to_string(),
-        "--n".to_string(),
-        cli.n.to_string(),
-    ];
-    if let Some(ms) = cli.common.switch_interval {
-        args.extend(["--switch-interval".to_string(), ms.to_string()]);
-    }
-    if let Some(python) = cli.common.python {
-        args.extend(["--python".to_string(), python.as_str().to_string()]);
-    }
-    let faulty = cli.fault_worker.unwrap_or(workers as usize - 1);
-    if let (Some(fault), true) = (cli.fault, index == faulty) {
-        let name = format!("{fault:?}").to_lowercase();
-        args.extend(["--fault".to_string(), name]);
-    }
-    args
-}
-
-/// The child's side: check that a parent started us, compute, write the result on the pipe.
-fn worker_main(cli: &Cli, index: usize) -> ExitCode {
-    if let Err(why) = process::become_worker() {
-        return cli::runtime_error(&format!("--worker {index}: {why}"));
-    }
-    match cli.task {
-        Task::SumOfSquares => println!("{}", worker(cli.n, cli.fault)),
-        Task::Add => add_sub::worker("add", cli.unit_ms, cli.epoch_us),
-        Task::Sub => add_sub::worker("sub", cli.unit_ms, cli.epoch_us),
-        Task::CountUp => count::worker("count-up", cli.n),
-        Task::CountDown => count::worker("count-down", cli.n),
-        Task::Nothing => println!("started"),
-    }
-    ExitCode::SUCCESS
-}
-
-fn truncate(text: &str) -> String {
-    text.chars().take(60).collect()
-}
-
-/// Testing only: `--fault panic` makes interpreter `--fault-worker` (default: the last) raise.
-fn interpreter_fault(cli: &Cli, index: usize, workers: u64) {
-    let faulty = cli.fault_worker.unwrap_or(workers as usize - 1);
-    if matches!(cli.fault, Some(Fault::Panic)) && index == faulty {
-        panic!("worker told to panic (--fault panic)");
-    }
-}
-
-/// Testing only: go wrong the way `fault` says.
-fn misbehave(fault: Option<Fault>) {
-    match fault {
-        None => {}
-        Some(Fault::Panic) => panic!("worker told to panic (--fault panic)"),
-        Some(Fault::Exit) => {
-            eprintln!("error: worker told to exit with code 3 (--fault exit)");
-            std::process::exit(3)
-        }
-        Some(Fault::Kill) => {
-            let me = std::process::id().to_string();
-            let _ = std::process::Command::new("kill")
-                .args(["-KILL", &me])
-                .status();
-            std::thread::sleep(Duration::from_secs(3600));
-        }
-        Some(Fault::Hang) => std::thread::sleep(Duration::from_secs(3600)),
-        Some(Fault::Garbage) => {
-            println!("forty-two");
-            std::process::exit(0)
-        }
-    }
 }

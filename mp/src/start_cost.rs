@@ -4,12 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use common::cli::CommonArgs;
 use common::gil::GilConfig;
 use common::interpreters::run_in_interpreters;
 use common::latency::Latencies;
 use common::process::{self, Failure};
-use common::report::{Report, Run};
+use common::report::{Outcome, Report, Run};
 
 /// Options of `mp start-cost`.
 #[derive(clap::Args)]
@@ -17,9 +16,6 @@ pub struct Args {
     /// How many starts of each kind (1 to 100000)
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub starts: u64,
-
-    #[command(flatten)]
-    pub common: CommonArgs,
 }
 
 fn start_thread() {
@@ -38,8 +34,10 @@ fn start_interpreter() {
 }
 
 fn start_process() -> Result<(), Failure> {
-    let worker = process::start(0, &["--worker", "0", "--task", "nothing"].map(String::from))?;
-    process::join_all(vec![worker], Duration::from_secs(30)).map(drop)
+    let command_line = ["--worker", "0", "--task", "nothing"]
+        .map(String::from)
+        .to_vec();
+    process::run_all([command_line], Duration::from_secs(30)).map(drop)
 }
 
 fn measure(
@@ -57,11 +55,11 @@ fn measure(
 }
 
 /// `mp start-cost`: one row per kind of start.
-pub fn run(args: &Args) -> Result<(), Failure> {
+pub fn run(args: &Args) -> Outcome {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .build()
-        .map_err(|e| Failure::Start(format!("could not start tokio: {e}")))?;
+        .map_err(|e| Failure::Run(format!("could not start tokio: {e}")))?;
     let mut report = Report::new("mp start-cost").size("starts", args.starts);
     let thread = measure(args.starts, || {
         start_thread();
@@ -109,7 +107,5 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         p50("tokio_task"),
         p50("interpreter"),
     );
-    report
-        .print(&args.common, &conclusion)
-        .map_err(|e| Failure::Start(e.to_string()))
+    Ok((report, conclusion))
 }

@@ -93,10 +93,7 @@ fn main() -> ExitCode {
             .with("got", got)
             .with("lost", lost),
     );
-    match report.print(&cli.common, &conclusion(lost, expected)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
-    }
+    report.finish(&cli.common, &conclusion(lost, expected))
 }
 
 /// One sentence on what the numbers show.

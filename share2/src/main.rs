@@ -155,8 +155,5 @@ fn main() -> ExitCode {
     } else {
         return cli::runtime_error("an update was lost under a lock or an atomic: this is a bug");
     };
-    match report.print(&cli.common, &conclusion) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => cli::runtime_error(&format!("could not write the timeline: {error}")),
-    }
+    report.finish(&cli.common, &conclusion)
 }

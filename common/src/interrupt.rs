@@ -1,0 +1,66 @@
+//! Ctrl-C, as a terminal sends it: SIGINT to the whole process group, workers included.
+//!
+//! Every program installs one handler before any work starts ([`crate::cli::parse`]). What it
+//! does depends on who can stop the run cleanly:
+//!
+//! * while a [`Graceful`] guard lives (the parent is waiting for its worker processes), the
+//!   handler only raises a flag: the waiting code sees it within 50 ms, kills and reaps every
+//!   worker, and the program exits with 130;
+//! * otherwise (a computation in the parent, a worker, a tutorial scenario) there is nothing to
+//!   clean up: one line on stderr and exit 130 at once. A worker's parent reads that exit code,
+//!   or a death by SIGINT, as "interrupted", not as a failure of the worker.
+//!
+//! If the graceful path has not ended the program within a second, the handler does.
+
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::time::Duration;
+
+/// The exit status of an interrupted program: 128 + SIGINT, as a shell reports it.
+pub const STATUS: u8 = 130;
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static GRACEFUL: AtomicUsize = AtomicUsize::new(0);
+
+/// Installs the handler, once. If another handler is installed already (a test harness), Ctrl-C
+/// keeps it.
+pub fn install() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            INTERRUPTED.store(true, SeqCst);
+            if GRACEFUL.load(SeqCst) > 0 {
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            crate::output::error_line("interrupted");
+            std::process::exit(i32::from(STATUS));
+        });
+    });
+}
+
+/// Whether Ctrl-C (SIGINT) was received.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(SeqCst)
+}
+
+/// While one lives, Ctrl-C only raises the flag: its owner checks [`interrupted`] and stops.
+pub struct Graceful(());
+
+impl Graceful {
+    pub fn new() -> Self {
+        GRACEFUL.fetch_add(1, SeqCst);
+        Self(())
+    }
+}
+
+impl Default for Graceful {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for Graceful {
+    fn drop(&mut self) {
+        GRACEFUL.fetch_sub(1, SeqCst);
+    }
+}

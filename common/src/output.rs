@@ -1,0 +1,105 @@
+//! Every line a program prints goes through here, so that a write that fails is handled once.
+//!
+//! * A closed pipe (`… | head -1`) ends the program quietly, with the status a shell reports
+//!   for `cat` in the same place: 141 (128 + SIGPIPE).
+//! * Any other failure (`> /dev/full`, a stdout that was closed with `>&-`) is one line on
+//!   stderr and exit code 1: a result that could not be written is not a success.
+//! * Writing to stderr never fails the program, and never panics: there is nowhere left to say so.
+//!
+//! Why not `println!`: it panics when the write fails, and Rust's standard output silently
+//! drops everything written to a closed file descriptor. Here stdout is a duplicate of file
+//! descriptor 1, written to directly: a closed descriptor cannot be duplicated, so it is an
+//! error like any other, named.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+use std::sync::{Mutex, OnceLock};
+
+/// The exit status after a broken pipe: what a shell reports for a program killed by SIGPIPE.
+pub const BROKEN_PIPE_STATUS: i32 = 128 + 13;
+
+static STDOUT: OnceLock<Result<Mutex<File>, String>> = OnceLock::new();
+
+fn stdout() -> &'static Result<Mutex<File>, String> {
+    STDOUT.get_or_init(|| {
+        io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(|fd| Mutex::new(File::from(fd)))
+            .map_err(|error| error.to_string())
+    })
+}
+
+/// Writes `text` to stdout at once, or ends the program as the module says.
+pub fn print(text: &str) {
+    if let Err(error) = try_print(text) {
+        fail(&error);
+    }
+}
+
+/// Writes `text` to stdout at once; the error is what went wrong, for [`fail`].
+pub fn try_print(text: &str) -> io::Result<()> {
+    match stdout() {
+        Ok(file) => {
+            let mut file = file.lock().unwrap_or_else(|p| p.into_inner());
+            file.write_all(text.as_bytes())
+        }
+        Err(why) => Err(io::Error::other(format!("stdout is not open ({why})"))),
+    }
+}
+
+/// Ends the program after a failed write to stdout: quietly with 141 for a broken pipe, with
+/// one line and exit code 1 otherwise.
+pub fn fail(error: &io::Error) -> ! {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        std::process::exit(BROKEN_PIPE_STATUS);
+    }
+    error_line(&format!("could not write the output: {error}"));
+    std::process::exit(1)
+}
+
+/// Writes `error: {message}` as one line on stderr; a failure to do so is ignored.
+pub fn error_line(message: &str) {
+    let line = format!("error: {}\n", one_line(message));
+    let _ = io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// The message on one line: line breaks and other control characters are shown escaped, so a
+/// value given on the command line can never break the one-line promise.
+pub fn one_line(message: &str) -> String {
+    let mut line = String::with_capacity(message.len());
+    for c in message.chars() {
+        if c.is_control() {
+            line.extend(c.escape_default());
+        } else {
+            line.push(c);
+        }
+    }
+    line
+}
+
+/// `print!` that goes through [`print`].
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::output::print(&format!($($arg)*)) };
+}
+
+/// `println!` that goes through [`print`].
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::output::print("\n") };
+    ($($arg:tt)*) => { $crate::output::print(&format!("{}\n", format_args!($($arg)*))) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(one_line("5\n6"), "5\\n6");
+        assert_eq!(one_line("a\tb\r"), "a\\tb\\r");
+        assert_eq!(one_line("plain, é"), "plain, é");
+    }
+}
