@@ -9,8 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::cli::limits;
+use common::cli::{CommonArgs, limits};
 use common::process::Failure;
+use common::progress::Progress;
 use common::report::{Outcome, Report, Run};
 use common::timing::timed;
 use rusqlite::Connection;
@@ -97,7 +98,7 @@ impl Drop for TemporaryFile {
 }
 
 /// `as fetch`: both modes, and a check that they fetched the same rows.
-pub fn run(args: &Args, runtime: &tokio::runtime::Runtime) -> Outcome {
+pub fn run(args: &Args, common: &CommonArgs, runtime: &tokio::runtime::Runtime) -> Outcome {
     let latency = Duration::from_millis(args.latency_ms);
     let file =
         TemporaryFile(std::env::temp_dir().join(format!("as-fetch-{}.sqlite", std::process::id())));
@@ -105,8 +106,12 @@ pub fn run(args: &Args, runtime: &tokio::runtime::Runtime) -> Outcome {
     create_database(&file.0)
         .map_err(|e| Failure::Run(format!("could not create the database: {e}")))?;
 
+    let progress = Progress::new(common, "as fetch", 2);
+    progress.step("sequential");
     let (one_by_one, sequential_time) = timed(|| runtime.block_on(sequential(&file.0, latency)));
+    progress.step("concurrent");
     let (together, concurrent_time) = timed(|| runtime.block_on(concurrently(&file.0, latency)));
+    drop(progress);
     let (employees, projects) = one_by_one.map_err(Failure::Run)?;
     if together.map_err(Failure::Run)? != (employees.clone(), projects.clone()) {
         return Err(Failure::Run(

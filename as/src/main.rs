@@ -32,6 +32,7 @@ use std::time::Duration;
 use clap::Parser;
 use common::cli::{self, CommonArgs, limits};
 use common::gil;
+use common::progress::Progress;
 use common::report::{self, Outcome, Report, Run};
 use common::timing::timed;
 use tokio::task::JoinSet;
@@ -39,6 +40,12 @@ use tokio::task::JoinSet;
 /// Cooperative tasks on one thread: awaited waits overlap, a blocking call blocks them all.
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
+#[command(
+    after_help = "Limits: the modes chosen may take an hour in all: sequential and blocking \
+take --tasks x --delay-ms each, spawn_blocking that divided by its min(32, cores + 4) threads \
+(asyncio.to_thread's pool), gather one delay. Longer than a second, a run shows its progress on \
+a terminal's stderr."
+)]
 struct Cli {
     #[command(subcommand)]
     scenario: Option<Scenario>,
@@ -63,6 +70,10 @@ struct Cli {
 #[derive(clap::Subcommand)]
 enum Scenario {
     /// freeCodeCamp's employees and projects: two database fetches, one by one, then together
+    #[command(
+        after_help = "Limits: --latency-ms at most 60000; the largest run takes about 3 \
+minutes (three latencies)."
+    )]
     Fetch(fetch::Args),
 }
 
@@ -73,6 +84,17 @@ enum Mode {
     Blocking,
     #[value(name = "spawn_blocking")]
     SpawnBlocking,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Sequential => "sequential",
+            Mode::Gather => "gather",
+            Mode::Blocking => "blocking",
+            Mode::SpawnBlocking => "spawn_blocking",
+        }
+    }
 }
 
 async fn task(delay: Duration) {
@@ -137,7 +159,7 @@ fn main() -> ExitCode {
         Err(error) => return cli::runtime_error(&format!("could not start tokio: {error}")),
     };
     let outcome = match &cli.scenario {
-        Some(Scenario::Fetch(args)) => fetch::run(args, &runtime),
+        Some(Scenario::Fetch(args)) => fetch::run(args, &cli.common, &runtime),
         None => run(&cli, &runtime),
     };
     report::finish(outcome, &cli.common)
@@ -150,33 +172,38 @@ fn run(cli: &Cli, runtime: &tokio::runtime::Runtime) -> Outcome {
         .size("tasks", cli.tasks)
         .size("delay_ms", cli.delay_ms);
     let tasks = cli.tasks;
-    let all = [
+    let modes: Vec<Mode> = [
         Mode::Sequential,
         Mode::Gather,
         Mode::Blocking,
         Mode::SpawnBlocking,
-    ];
-    for mode in all
-        .into_iter()
-        .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
-    {
-        let (name, (_, elapsed)) = match mode {
-            Mode::Sequential => (
-                "sequential",
-                timed(|| runtime.block_on(sequential(tasks, delay))),
-            ),
-            Mode::Gather => ("gather", timed(|| runtime.block_on(gather(tasks, delay)))),
-            Mode::Blocking => (
-                "blocking",
-                timed(|| runtime.block_on(blocking(tasks, delay))),
-            ),
-            Mode::SpawnBlocking => (
-                "spawn_blocking",
-                timed(|| runtime.block_on(spawn_blocking(tasks, delay))),
-            ),
+    ]
+    .into_iter()
+    .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
+    .collect();
+    let estimate = modes
+        .iter()
+        .map(|mode| match mode {
+            Mode::Sequential | Mode::Blocking => delay.saturating_mul(tasks as u32),
+            Mode::Gather => delay,
+            Mode::SpawnBlocking => {
+                delay.saturating_mul(tasks.div_ceil(blocking_threads() as u64) as u32)
+            }
+        })
+        .sum();
+    cli::within_an_hour(estimate, "--tasks x --delay-ms");
+    let progress = Progress::new(&cli.common, "as", modes.len() as u64);
+    for mode in modes {
+        progress.step(mode.name());
+        let ((), elapsed) = match mode {
+            Mode::Sequential => timed(|| runtime.block_on(sequential(tasks, delay))),
+            Mode::Gather => timed(|| runtime.block_on(gather(tasks, delay))),
+            Mode::Blocking => timed(|| runtime.block_on(blocking(tasks, delay))),
+            Mode::SpawnBlocking => timed(|| runtime.block_on(spawn_blocking(tasks, delay))),
         };
         report.push(
-            Run::new(name, elapsed).with("waits", elapsed.as_secs_f64() / delay.as_secs_f64()),
+            Run::new(mode.name(), elapsed)
+                .with("waits", elapsed.as_secs_f64() / delay.as_secs_f64()),
         );
     }
 

@@ -56,3 +56,57 @@ fn bad_fetch_input_is_refused_with_one_line() {
     assert_refused(BIN, &["fetch", "--latency-ms", "abc"], 2, "abc");
     assert_refused(BIN, &["fetch", "--rows", "5"], 2, "--rows");
 }
+
+#[test]
+fn output_that_cannot_be_written_fails_well() {
+    common::testing::assert_output_failures(BIN, &["--tasks", "1", "--delay-ms", "1"]);
+    common::testing::assert_output_failures(BIN, &["fetch", "--latency-ms", "1"]);
+}
+
+#[test]
+fn shared_options_work_before_and_after_the_subcommand() {
+    for args in [
+        &["--json", "fetch", "--latency-ms", "1"][..],
+        &["fetch", "--latency-ms", "1", "--json"],
+    ] {
+        let outcome = common::testing::run(BIN, args);
+        assert_eq!(outcome.code, Some(0), "{args:?}: {}", outcome.stderr);
+        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        assert_eq!(json["program"], "as fetch");
+    }
+    // An option of `as` itself means nothing to `fetch`: refused, not ignored.
+    assert_refused(BIN, &["--tasks", "3", "fetch"], 2, "--tasks");
+}
+
+#[test]
+fn runs_longer_than_an_hour_are_refused() {
+    assert_refused(
+        BIN,
+        &["--tasks", "1000000", "--delay-ms", "60000"],
+        2,
+        "--tasks x --delay-ms",
+    );
+}
+
+#[test]
+fn many_blocking_tasks_under_a_tight_memory_limit_do_not_abort() {
+    let outcome = common::testing::run(
+        "sh",
+        &[
+            "-c",
+            "ulimit -v 300000; exec \"$0\" \"$@\"",
+            BIN,
+            "--tasks",
+            "10000",
+            "--delay-ms",
+            "1",
+            "--modes",
+            "spawn_blocking",
+        ],
+    );
+    // asyncio.to_thread's pool of min(32, cores + 4) threads fits; were it to fail, one line.
+    assert!(
+        outcome.code == Some(0) || (outcome.code == Some(1) && outcome.stderr.lines().count() == 1),
+        "{outcome:?}"
+    );
+}

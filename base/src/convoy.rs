@@ -10,10 +10,12 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::cli::{self, CommonArgs};
 use common::devices::{Behaviour, Lab, Session};
 use common::gil::{self, Python};
 use common::latency::Latencies;
 use common::process::Failure;
+use common::progress::Progress;
 use common::report::{Outcome, Report, Run};
 use common::workload::count;
 
@@ -44,19 +46,29 @@ fn cpu_thread(stop: &AtomicBool, py: Python<'_>) {
 }
 
 /// `base convoy`: the I/O thread alone, then beside a CPU-bound thread.
-pub fn run(args: &Args) -> Outcome {
-    measure(args).map_err(Failure::Run)
+pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
+    if let Some(gil) = gil::global().filter(|_| gil::under_gil()) {
+        // Beside the CPU thread, each round trip may wait up to a switch interval for the GIL.
+        let estimate = gil
+            .config()
+            .switch_interval
+            .saturating_mul(args.round_trips as u32);
+        cli::within_an_hour(estimate, "--round-trips x --switch-interval");
+    }
+    measure(args, &Progress::new(common, "base convoy", 2)).map_err(Failure::Run)
 }
 
-fn measure(args: &Args) -> Result<(Report, String), String> {
+fn measure(args: &Args, progress: &Progress) -> Result<(Report, String), String> {
     let lab = Lab::start(&[Behaviour::Normal], Duration::ZERO, 0)
         .map_err(|e| format!("cannot start the device: {e}"))?;
     let mut session = Session::open(lab.addrs[0], Duration::ZERO)?;
 
+    progress.step("the I/O thread alone");
     let start = Instant::now();
     let alone = gil::attach(|py| io_thread(&mut session, args.round_trips, py))?;
     let alone_time = start.elapsed();
 
+    progress.step("the I/O thread beside a CPU-bound thread");
     let stop = AtomicBool::new(false);
     let start = Instant::now();
     let beside = thread::scope(|s| {

@@ -9,11 +9,12 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::cli::{self, limits};
+use common::cli::{self, CommonArgs, limits};
 use common::devices::{Behaviour, Lab, run_session, run_session_async};
 use common::gil;
 use common::latency::Latencies;
 use common::process::{self, Failure};
+use common::progress::Progress;
 use common::report::{self, Report, Run};
 use common::threads::run_in_threads;
 use serde_json::json;
@@ -52,6 +53,17 @@ pub enum Mode {
     Threads,
     Processes,
     Async,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Sequential => "sequential",
+            Mode::Threads => "threads",
+            Mode::Processes => "processes",
+            Mode::Async => "async",
+        }
+    }
 }
 
 /// What one mode got from its sessions.
@@ -214,7 +226,7 @@ fn open_file_limit() -> Option<u64> {
 }
 
 /// `base devices`: the sweep, one row per (sessions, mode).
-pub fn run(args: &Args) -> report::Outcome {
+pub fn run(args: &Args, common: &CommonArgs) -> report::Outcome {
     let largest = args.sessions.iter().copied().max().unwrap_or(1);
     if args.port != 0 && u64::from(args.port) + largest - 1 > 65_535 {
         cli::usage_error(&format!(
@@ -250,14 +262,10 @@ pub fn run(args: &Args) -> report::Outcome {
         Mode::Processes,
         Mode::Async,
     ];
-    let mut report = Report::new("base devices")
-        .without_speedup()
-        .size("sessions", args.sessions.clone())
-        .size("latency_ms", args.latency_ms)
-        .size("pool", args.pool);
+    // Each mode of each sweep point: (sessions, mode), and whether sequential was skipped.
+    let mut plan = Vec::new();
     let mut skipped = Vec::new();
     for &sessions in &args.sessions {
-        let addrs = &lab.addrs[..sessions as usize];
         for mode in all
             .into_iter()
             .filter(|m| args.modes.is_empty() || args.modes.contains(m))
@@ -267,47 +275,64 @@ pub fn run(args: &Args) -> report::Outcome {
                 && latency * sessions as u32 > Duration::from_secs(10)
             {
                 skipped.push(sessions);
-                continue;
+            } else {
+                plan.push((sessions, mode));
             }
-            reset_peak_memory();
-            let start = Instant::now();
-            let outcome = match mode {
-                Mode::Sequential => {
-                    Outcome::from_sessions(sequential(addrs, latency), peak_memory_kb())
-                }
-                Mode::Threads => Outcome::from_sessions(
-                    threads(addrs, latency).map_err(Failure::Run)?,
-                    peak_memory_kb(),
-                ),
-                Mode::Processes => processes(addrs, args.latency_ms, args.pool)?,
-                Mode::Async => Outcome::from_sessions(
-                    with_async(addrs, latency).map_err(Failure::Run)?,
-                    peak_memory_kb(),
-                ),
-            };
-            let elapsed = start.elapsed();
-            let summary = outcome.latencies.summary();
-            let name = match mode {
-                Mode::Sequential => "sequential",
-                Mode::Threads => "threads",
-                Mode::Processes => "processes",
-                Mode::Async => "async",
-            };
-            let mut reasons = outcome.errors.clone();
-            reasons.sort();
-            reasons.dedup();
-            report.push(
-                Run::new(name, elapsed)
-                    .with("sessions", sessions)
-                    .with("answered", summary.count)
-                    .with("sessions_per_s", sessions as f64 / elapsed.as_secs_f64())
-                    .with("peak_rss_mb", outcome.peak_kb as f64 / 1024.0)
-                    .with("p50_ms", summary.p50_ms)
-                    .with("p99_ms", summary.p99_ms)
-                    .with("errors", outcome.errors.len())
-                    .with("error_reasons", json!(reasons)),
-            );
         }
+    }
+    // A session takes about one latency: one after the other they add up, a pool of processes
+    // works through them `pool` at a time, threads and tasks all at once.
+    let estimate = plan
+        .iter()
+        .map(|&(sessions, mode)| match mode {
+            Mode::Sequential => latency.saturating_mul(sessions as u32),
+            Mode::Processes => latency.saturating_mul(sessions.div_ceil(args.pool) as u32),
+            Mode::Threads | Mode::Async => latency,
+        })
+        .sum();
+    cli::within_an_hour(estimate, "--sessions x --latency-ms");
+    let progress = Progress::new(common, "base devices", plan.len() as u64);
+    let mut report = Report::new("base devices")
+        .without_speedup()
+        .size("sessions", args.sessions.clone())
+        .size("latency_ms", args.latency_ms)
+        .size("pool", args.pool);
+    for (sessions, mode) in plan {
+        let addrs = &lab.addrs[..sessions as usize];
+        progress.step(&format!("{} sessions, {}", sessions, mode.name()));
+        reset_peak_memory();
+        let start = Instant::now();
+        let outcome = match mode {
+            Mode::Sequential => {
+                Outcome::from_sessions(sequential(addrs, latency), peak_memory_kb())
+            }
+            Mode::Threads => Outcome::from_sessions(
+                threads(addrs, latency).map_err(Failure::Run)?,
+                peak_memory_kb(),
+            ),
+            Mode::Processes => processes(addrs, args.latency_ms, args.pool)?,
+            Mode::Async => Outcome::from_sessions(
+                with_async(addrs, latency).map_err(Failure::Run)?,
+                peak_memory_kb(),
+            ),
+        };
+        let elapsed = start.elapsed();
+        let summary = outcome.latencies.summary();
+        let name = mode.name();
+        let mut reasons = outcome.errors.clone();
+        reasons.sort();
+        reasons.dedup();
+        report.push(
+            Run::new(name, elapsed)
+                .with("sessions", sessions)
+                .with("answered", summary.count)
+                .with("sessions_per_s", sessions as f64 / elapsed.as_secs_f64())
+                .with("peak_rss_mb", outcome.peak_kb as f64 / 1024.0)
+                .with("p50_ms", summary.p50_ms)
+                .with("p99_ms", summary.p99_ms)
+                .with("errors", outcome.errors.len())
+                .with("error_reasons", json!(reasons)),
+        );
     }
     let mut conclusion = format!(
         "Threads and async tasks wait for all the devices at once, so the run takes a few latencies \

@@ -31,12 +31,18 @@ use common::cli::{self, CommonArgs, limits};
 use common::gil::{self, Python};
 use common::latency::Latencies;
 use common::process::Failure;
+use common::progress::Progress;
 use common::report::{self, Outcome, Report, Run};
 use common::threads::run_in_threads;
 
 /// Tasks that wait: one after the other, then one thread each.
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
+#[command(
+    after_help = "Limits: --tasks x --delay-ms is at most an hour (one after the other, \
+the waits add up); the largest allowed run takes an hour. Longer than a second, a run shows its \
+progress on a terminal's stderr."
+)]
 struct Cli {
     #[command(subcommand)]
     scenario: Option<Scenario>,
@@ -64,8 +70,17 @@ struct Cli {
 #[derive(clap::Subcommand)]
 enum Scenario {
     /// Sessions to many simulated network devices: sequential, threads, processes, async
+    #[command(
+        after_help = "Limits: at most 5000 sessions, and a sweep that takes at most an hour: \
+a session takes about one --latency-ms, one after the other in sequential, --pool at a time in \
+processes. Longer than a second, a run shows its progress on a terminal's stderr."
+    )]
     Devices(devices::Args),
     /// The convoy effect: an I/O thread's round trips, alone and beside a CPU-bound thread
+    #[command(
+        after_help = "Limits: at most 100000 round trips; under the GIL each may wait one \
+switch interval, and --round-trips x --switch-interval is at most an hour."
+    )]
     Convoy(convoy::Args),
 }
 
@@ -115,8 +130,8 @@ fn main() -> ExitCode {
         return devices::worker_main(&cli.device_worker, index);
     }
     let outcome = match &cli.scenario {
-        Some(Scenario::Devices(args)) => devices::run(args),
-        Some(Scenario::Convoy(args)) => convoy::run(args),
+        Some(Scenario::Devices(args)) => devices::run(args, &cli.common),
+        Some(Scenario::Convoy(args)) => convoy::run(args, &cli.common),
         None => run(&cli),
     };
     report::finish(outcome, &cli.common)
@@ -125,23 +140,34 @@ fn main() -> ExitCode {
 /// base.py's `main()`: each mode in turn, with when each task finished.
 fn run(cli: &Cli) -> Outcome {
     let delay = Duration::from_millis(cli.delay_ms);
+    let modes: Vec<Mode> = [Mode::Sequential, Mode::Threads]
+        .into_iter()
+        .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
+        .collect();
+    let estimate = modes
+        .iter()
+        .map(|mode| match mode {
+            Mode::Sequential => delay.saturating_mul(cli.tasks as u32),
+            Mode::Threads => delay,
+        })
+        .sum();
+    cli::within_an_hour(estimate, "--tasks x --delay-ms");
+    let progress = Progress::new(&cli.common, "base", modes.len() as u64);
 
     let mut report = Report::new("base")
         .size("tasks", cli.tasks)
         .size("delay_ms", cli.delay_ms);
-    let all = [Mode::Sequential, Mode::Threads];
-    for mode in all
-        .into_iter()
-        .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
-    {
+    for mode in modes {
         let done = Mutex::new(Latencies::new());
         let start = Instant::now();
         let name = match mode {
             Mode::Sequential => {
+                progress.step("sequential");
                 sequential(cli.tasks, delay, start, &done);
                 "sequential"
             }
             Mode::Threads => {
+                progress.step("threads");
                 threaded(cli.tasks, delay, start, &done)
                     .map_err(|error| Failure::Run(format!("could not start a thread: {error}")))?;
                 "threads"

@@ -184,3 +184,101 @@ mod property {
         }
     }
 }
+
+#[test]
+fn output_that_cannot_be_written_fails_well() {
+    use common::testing::assert_output_failures;
+    assert_output_failures(BIN, &["--tasks", "1", "--delay-ms", "1"]);
+    assert_output_failures(BIN, &["devices", "--sessions", "2", "--latency-ms", "1"]);
+    assert_output_failures(BIN, &["convoy", "--round-trips", "2"]);
+}
+
+#[test]
+fn shared_options_work_before_and_after_the_subcommand() {
+    for args in [
+        &["--json", "convoy", "--round-trips", "3"][..],
+        &["convoy", "--round-trips", "3", "--json"],
+    ] {
+        let outcome = common::testing::run(BIN, args);
+        assert_eq!(outcome.code, Some(0), "{args:?}: {}", outcome.stderr);
+        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        assert_eq!(json["program"], "base convoy");
+    }
+    assert_refused(BIN, &["--tasks", "3", "devices"], 2, "--tasks");
+}
+
+#[test]
+fn ports_past_65535_are_bad_input_naming_both_flags() {
+    assert_refused(
+        BIN,
+        &["devices", "--port", "65535", "--sessions", "2"],
+        2,
+        "--port 65535 with --sessions up to 2",
+    );
+}
+
+#[test]
+fn runs_longer_than_an_hour_are_refused() {
+    assert_refused(
+        BIN,
+        &["--tasks", "10000", "--delay-ms", "60000"],
+        2,
+        "--tasks x --delay-ms",
+    );
+    assert_refused(
+        BIN,
+        &[
+            "devices",
+            "--sessions",
+            "5000",
+            "--latency-ms",
+            "60000",
+            "--modes",
+            "sequential",
+        ],
+        2,
+        "--sessions x --latency-ms",
+    );
+}
+
+#[test]
+fn ctrl_c_to_the_group_stops_the_process_pool_with_130() {
+    let (outcome, left) = common::testing::interrupt_group(
+        BIN,
+        &[
+            "devices",
+            "--modes",
+            "processes",
+            "--sessions",
+            "100",
+            "--latency-ms",
+            "2000",
+        ],
+        |group| group.len() >= 3,
+        std::time::Duration::from_secs(30),
+    );
+    common::testing::assert_interrupted(&outcome, &left);
+}
+
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    // Not a terminal (the test captures stderr): a run of more than a second says nothing extra.
+    let outcome = common::testing::run(BIN, &["--tasks", "2", "--delay-ms", "800"]);
+    assert_eq!(outcome.code, Some(0));
+    assert!(outcome.stderr.is_empty(), "{outcome:?}");
+    // On a terminal (`script` gives the program one), the same run shows what is running.
+    let shown = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{BIN} --tasks 2 --delay-ms 800"),
+            "/dev/null",
+        ])
+        .output();
+    if let Ok(shown) = shown {
+        let screen = String::from_utf8_lossy(&shown.stdout);
+        assert!(
+            screen.contains("base: sequential (step 1 of 2)"),
+            "{screen}"
+        );
+    }
+}

@@ -226,6 +226,35 @@ pub mod limits {
     pub const MAX_SESSIONS: u64 = 5_000;
     /// The longest simulated wait, in milliseconds.
     pub const MAX_DELAY_MS: u64 = 60_000;
+    /// Iterations of the CPU-bound loop in one mode (`--n` × `--workers`): at about 0.75 ns an
+    /// iteration, 10^12 take about 12 minutes on one core.
+    pub const MAX_WORK: u64 = 1_000_000_000_000;
+    /// Increments under a lock in `share2` (`--workers` × `--increments`): a contended lock
+    /// costs 8 to 20 ns an increment, so 10^11 take 15 to 35 minutes.
+    pub const MAX_LOCKED_INCREMENTS: u64 = 100_000_000_000;
+    /// No allowed run takes longer than this on 2 cores.
+    pub const MAX_RUN: std::time::Duration = std::time::Duration::from_secs(3600);
+}
+
+/// Refuses sizes whose run would take longer than [`limits::MAX_RUN`], before any work: `flags`
+/// names the options that multiply, `estimate` is how long the run would take.
+pub fn within_an_hour(estimate: Duration, flags: &str) {
+    if estimate > limits::MAX_RUN {
+        usage_error(&format!(
+            "{flags}: this run would take about {:.1} hours; the limit is one hour on 2 cores \
+             (choose smaller sizes)",
+            estimate.as_secs_f64() / 3600.0
+        ));
+    }
+}
+
+/// Refuses `product` (of the options `flags`) above `limit`, before any work.
+pub fn at_most(product: u128, limit: u64, flags: &str, about: &str) {
+    if product > u128::from(limit) {
+        usage_error(&format!(
+            "{flags} = {product}: more than the limit of {limit} ({about}; see --help)"
+        ));
+    }
 }
 
 /// The number of CPU cores, the default worker count of the CPU-bound programs.

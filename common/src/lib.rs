@@ -11,6 +11,7 @@
 //! * [`report`]: the aligned table, or `--json`;
 //! * [`output`]: every line printed, and what happens when a write fails;
 //! * [`interrupt`]: Ctrl-C, as a terminal sends it;
+//! * [`progress`]: a line on a terminal's stderr while a long run goes on;
 //! * [`cli`]: the options every program shares, the limits, and how bad input fails.
 
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod interrupt;
 pub mod latency;
 pub mod output;
 pub mod process;
+pub mod progress;
 pub mod report;
 pub mod testing;
 pub mod threads;

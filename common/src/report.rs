@@ -61,6 +61,8 @@ pub struct Report {
     pub runs: Vec<Run>,
     /// Whether the table has a speedup column (not for a sweep, whose rows don't compare).
     speedup: bool,
+    /// Text printed before the table (not with `--json`): a transcript of the run.
+    transcript: String,
 }
 
 /// The profile this binary was built with: `cargo run` builds `debug`, `--release` builds
@@ -80,7 +82,15 @@ impl Report {
             sizes: Vec::new(),
             runs: Vec::new(),
             speedup: true,
+            transcript: String::new(),
         }
+    }
+
+    /// Adds a line to the transcript printed before the table, once the run has ended: a run
+    /// that fails or is interrupted prints nothing on stdout.
+    pub fn transcript_line(&mut self, line: String) {
+        self.transcript.push_str(&line);
+        self.transcript.push('\n');
     }
 
     /// A table without the speedup column.
@@ -205,6 +215,7 @@ impl Report {
         if args.json {
             outln!("{}", self.to_json());
         } else {
+            out!("{}", self.transcript);
             outln!("{}", self.header());
             out!("{}", self.table());
             if let Some(gil) = gil::global().filter(|g| g.config().version.has_gil()) {

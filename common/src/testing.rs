@@ -1,7 +1,11 @@
 //! Helpers for the example crates' integration tests: run a program, check how it fails.
 //! (Plain `std::process` so that `common` needs no test-only dependency.)
 
-use std::process::Command;
+use std::fs::File;
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -95,6 +99,9 @@ pub const BAD_INPUTS_FOR_EVERY_PROGRAM: &[(&[&str], &str)] = &[
     (&["--switch-interval", "1e-400"], "1e-400"),
     (&["--timeline=yes"], "--timeline"),
     (&["--json"], "--json"),
+    (&["--switch-interval", "5e-324"], "5e-324"),
+    (&["--switch-interval", "0.0009"], "0.0009"),
+    (&["--python", "3\n9"], "'3\\n9' for '--python"),
 ];
 
 /// Bad values for a count flag such as `--workers`: `(value, named)`.
@@ -126,4 +133,135 @@ pub fn modes(json: &Value) -> Vec<&str> {
         .as_array()
         .map(|runs| runs.iter().filter_map(|r| r["mode"].as_str()).collect())
         .unwrap_or_default()
+}
+
+/// Asserts how a program copes when its output cannot be written, for one command line:
+/// * stdout on a full device (`> /dev/full`): exit 1, one line on stderr naming the error;
+/// * stdout a pipe whose reader is gone (`| head -0`): exit 141, as `cat` would, nothing said;
+/// * `--help` on a full device: exit 1 too;
+/// * a bad option with stderr on a full device: still exit 2, no panic.
+pub fn assert_output_failures(bin: &str, args: &[&str]) {
+    let context = format!("{bin} {args:?}");
+    let full = || File::options().write(true).open("/dev/full").unwrap();
+
+    let output = Command::new(bin)
+        .args(args)
+        .stdout(full())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "/dev/full: {context}: {stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "/dev/full: {context}: {stderr}");
+    assert!(
+        stderr.contains("No space left on device"),
+        "{context}: {stderr}"
+    );
+
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before anything is written
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(141), "broken pipe: {context}: {stderr}");
+    assert!(stderr.is_empty(), "broken pipe: {context}: {stderr}");
+
+    let help = Command::new(bin)
+        .arg("--help")
+        .stdout(full())
+        .output()
+        .unwrap();
+    assert_eq!(help.status.code(), Some(1), "--help > /dev/full: {bin}");
+
+    let bad = Command::new(bin)
+        .args(["--bogus"])
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "2> /dev/full: {bin}");
+}
+
+/// The pids of the live processes (not zombies) of process group `group`.
+pub fn processes_in_group(group: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // After "(name)": state, ppid, pgrp.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+        if fields.len() > 2 && fields[0] != "Z" && fields[2] == group.to_string() {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Runs the program in a process group of its own, waits until `ready` says so (given the
+/// group's live processes) or `patience` passes, then sends SIGINT to the whole group, as a
+/// terminal does on Ctrl-C. Returns what the program left behind and the group's processes
+/// still alive a moment after it exited.
+pub fn interrupt_group(
+    bin: &str,
+    args: &[&str],
+    ready: impl Fn(&[u32]) -> bool,
+    patience: Duration,
+) -> (Outcome, Vec<u32>) {
+    let child = Command::new(bin)
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .process_group(0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let group = child.id();
+    let start = Instant::now();
+    while !ready(&processes_in_group(group)) && start.elapsed() < patience {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Command::new("kill")
+        .args(["-INT", "--", &format!("-{group}")])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let until = Instant::now() + Duration::from_secs(5);
+    while !processes_in_group(group).is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let outcome = Outcome {
+        code: output
+            .status
+            .code()
+            .or(output.status.signal().map(|s| 128 + s)),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    (outcome, processes_in_group(group))
+}
+
+/// Asserts that Ctrl-C on the whole process group ended the run as it must: exit 130, one line
+/// on stderr, nothing on stdout, and no process of the run left.
+pub fn assert_interrupted(outcome: &Outcome, left: &[u32]) {
+    assert_eq!(outcome.code, Some(130), "{outcome:?}");
+    assert_eq!(outcome.stderr.lines().count(), 1, "{outcome:?}");
+    assert!(outcome.stderr.contains("interrupted"), "{outcome:?}");
+    assert!(outcome.stdout.is_empty(), "{outcome:?}");
+    assert!(left.is_empty(), "processes left running: {left:?}");
 }

@@ -197,3 +197,52 @@ mod property {
         }
     }
 }
+
+#[test]
+fn output_that_cannot_be_written_fails_well() {
+    common::testing::assert_output_failures(BIN, &["--n", "1000"]);
+    common::testing::assert_output_failures(BIN, &["--n", "1000", "--json"]);
+}
+
+#[test]
+fn a_value_that_is_not_utf8_names_its_flag() {
+    use std::os::unix::ffi::OsStrExt;
+    let value = std::ffi::OsStr::from_bytes(&[0xff, 0xfe]);
+    let output = std::process::Command::new(BIN)
+        .arg("--n")
+        .arg(value)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("for '--n'") && stderr.contains("UTF-8"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_work_of_one_mode_is_limited() {
+    // 10^10 x 1024 iterations would take hours: refused before any work, naming both flags.
+    assert_refused(
+        BIN,
+        &["--n", "10000000000", "--workers", "1024"],
+        2,
+        "--n x --workers",
+    );
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn an_unwritable_timeline_is_refused_before_the_run() {
+    let start = std::time::Instant::now();
+    assert_refused(
+        BIN,
+        &["--n", "4000000000", "--timeline-svg", "/nonexistent/x.svg"],
+        1,
+        "/nonexistent/x.svg",
+    );
+    // The run itself (4·10^9 squares, twice) would take seconds: it never started.
+    assert!(start.elapsed() < std::time::Duration::from_secs(2));
+}

@@ -8,20 +8,24 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::cli::{CommonArgs, limits};
+use common::cli::CommonArgs;
 use common::gil::{self, Python};
 use common::process::{self, Failure};
+use common::progress::Progress;
 use common::report::{Outcome, Report, Run};
 use serde_json::json;
 
 const A: i64 = 25;
 const B: i64 = 30;
 
+/// The longest unit: a run lasts 70 units (30 + 20 + 20), so at most about an hour.
+const MAX_UNIT_MS: u64 = 50_000;
+
 /// Options of `mp add-sub`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// One second of the tutorial, in milliseconds (1 to 60000): add waits 20 of them, sub 10
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_DELAY_MS))]
+    /// One second of the tutorial, in milliseconds (1 to 50000): add waits 20 of them, sub 10
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=MAX_UNIT_MS))]
     pub unit_ms: u64,
 }
 
@@ -168,7 +172,9 @@ fn unix_micros() -> u64 {
 pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
     let unit = Duration::from_millis(args.unit_ms);
     let mut report = Report::new("mp add-sub").size("unit_ms", args.unit_ms);
+    let progress = Progress::new(common, "mp add-sub", 3);
     for mode in ["sequential", "threads", "processes"] {
+        progress.step(mode);
         let say = Collect {
             start: Instant::now(),
             lines: Mutex::new(Vec::new()),
@@ -185,18 +191,16 @@ pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
             _ => processes(args.unit_ms, say.start)?,
         };
         let elapsed = say.start.elapsed();
-        if !common.json {
-            common::outln!("--- {mode}");
-            for line in &lines {
-                common::outln!(
-                    "[{:7.3} s] {}: {}",
-                    line.at.as_secs_f64(),
-                    line.who,
-                    line.text
-                );
-            }
-            common::outln!("[{:7.3} s] Complet", elapsed.as_secs_f64());
+        report.transcript_line(format!("--- {mode}"));
+        for line in &lines {
+            report.transcript_line(format!(
+                "[{:7.3} s] {}: {}",
+                line.at.as_secs_f64(),
+                line.who,
+                line.text
+            ));
         }
+        report.transcript_line(format!("[{:7.3} s] Complet", elapsed.as_secs_f64()));
         let json_lines: Vec<_> = lines
             .iter()
             .map(|l| json!({"at_ms": l.at.as_secs_f64() * 1000.0, "who": l.who, "text": l.text}))

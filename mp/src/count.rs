@@ -5,9 +5,10 @@
 
 use std::time::Duration;
 
-use common::cli::limits;
+use common::cli::{CommonArgs, limits};
 use common::gil::{self, Python};
 use common::process::{self, Failure};
+use common::progress::Progress;
 use common::report::{Outcome, Report, Run};
 use common::threads::run_in_threads;
 use common::timing::timed;
@@ -83,17 +84,22 @@ pub fn worker(task: &str, n: u64) {
 }
 
 /// `mp count`: the three modes, with the tutorial's figures beside them.
-pub fn run(args: &Args) -> Outcome {
+pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
     let n = args.n;
     let expected = 2 * (u128::from(n) * u128::from(n.saturating_sub(1)) / 2);
+    let progress = Progress::new(common, "mp count", 3);
+    progress.step("sequential");
     let (sequential_count, sequential_time) = timed(|| sequential(n));
+    progress.step("threads");
     let (threads_count, threads_time) = timed(|| threaded(n));
     let threads_count =
-        threads_count.map_err(|e| Failure::Start(format!("could not start a thread: {e}")))?;
+        threads_count.map_err(|e| Failure::Run(format!("could not start a thread: {e}")))?;
+    progress.step("processes");
     let (processes_count, processes_time) = timed(|| processes(n));
     let processes_count = processes_count?;
+    drop(progress);
     if [sequential_count, threads_count, processes_count] != [expected; 3] {
-        return Err(Failure::Start(format!(
+        return Err(Failure::Run(format!(
             "wrong counts {sequential_count}, {threads_count}, {processes_count}, expected {expected}"
         )));
     }

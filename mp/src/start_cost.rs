@@ -4,10 +4,12 @@
 
 use std::time::{Duration, Instant};
 
+use common::cli::CommonArgs;
 use common::gil::GilConfig;
 use common::interpreters::run_in_interpreters;
 use common::latency::Latencies;
 use common::process::{self, Failure};
+use common::progress::Progress;
 use common::report::{Outcome, Report, Run};
 
 /// Options of `mp start-cost`.
@@ -55,25 +57,31 @@ fn measure(
 }
 
 /// `mp start-cost`: one row per kind of start.
-pub fn run(args: &Args) -> Outcome {
+pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
+    let progress = Progress::new(common, "mp start-cost", 4);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .build()
         .map_err(|e| Failure::Run(format!("could not start tokio: {e}")))?;
     let mut report = Report::new("mp start-cost").size("starts", args.starts);
+    progress.step("threads");
     let thread = measure(args.starts, || {
         start_thread();
         Ok(())
     })?;
+    progress.step("tokio tasks");
     let task = measure(args.starts, || {
         start_task(&runtime);
         Ok(())
     })?;
+    progress.step("interpreters");
     let interpreter = measure(args.starts, || {
         start_interpreter();
         Ok(())
     })?;
+    progress.step("processes");
     let process = measure(args.starts, start_process)?;
+    drop(progress);
     for (kind, (latencies, total)) in [
         ("thread", thread),
         ("tokio_task", task),

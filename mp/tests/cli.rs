@@ -362,3 +362,147 @@ mod property {
         }
     }
 }
+
+#[test]
+fn output_that_cannot_be_written_fails_well() {
+    use common::testing::assert_output_failures;
+    assert_output_failures(BIN, &["--n", "1000", "--modes", "sequential,processes"]);
+    assert_output_failures(BIN, &["add-sub", "--unit-ms", "1"]);
+    assert_output_failures(BIN, &["count", "--n", "1000"]);
+    assert_output_failures(BIN, &["start-cost", "--starts", "1"]);
+}
+
+#[test]
+fn shared_options_work_before_and_after_the_subcommand() {
+    for args in [
+        &["--json", "count", "--n", "1000"][..],
+        &["count", "--n", "1000", "--json"],
+    ] {
+        let outcome = run(BIN, args);
+        assert_eq!(outcome.code, Some(0), "{args:?}: {}", outcome.stderr);
+        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        assert_eq!(json["program"], "mp count");
+        assert_eq!(json["n"], 1000);
+    }
+    // mp's own --n, --workers mean nothing to a subcommand: refused, never silently ignored.
+    assert_refused(
+        BIN,
+        &["--n", "1000", "count"],
+        2,
+        "'--n' is an option of 'mp'",
+    );
+    assert_refused(BIN, &["--workers", "1", "add-sub"], 2, "--workers");
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn the_gil_options_reach_a_subcommand_from_either_side() {
+    for args in [
+        &["--python", "2.7", "count", "--n", "1000"][..],
+        &["count", "--n", "1000", "--python", "2.7"],
+    ] {
+        let json = run_json(BIN, args);
+        assert_eq!(json["gil_stats"]["python"], "2.7", "{args:?}");
+    }
+}
+
+/// Ctrl-C as a terminal sends it, to the whole process group: the workers get it too.
+fn assert_ctrl_c_stops(args: &[&str], ready: impl Fn(&[u32]) -> bool) {
+    let (outcome, left) =
+        common::testing::interrupt_group(BIN, args, ready, Duration::from_secs(30));
+    common::testing::assert_interrupted(&outcome, &left);
+}
+
+#[test]
+fn ctrl_c_to_the_group_stops_every_mode_with_130() {
+    let n = "9999999993";
+    // While the worker processes compute.
+    assert_ctrl_c_stops(
+        &["--n", n, "--workers", "2", "--modes", "processes"],
+        |group| group.len() >= 3,
+    );
+    // While the parent computes alone, and while interpreters do.
+    for modes in ["sequential", "interpreters", "rayon"] {
+        let started = Instant::now();
+        assert_ctrl_c_stops(&["--n", n, "--modes", modes], |_| {
+            started.elapsed() > Duration::from_millis(300)
+        });
+    }
+    // The tutorial scenarios, with their workers.
+    assert_ctrl_c_stops(&["count", "--n", n], |group| group.len() >= 3);
+    assert_ctrl_c_stops(&["add-sub", "--unit-ms", "500"], |group| group.len() >= 2);
+}
+
+#[test]
+fn ctrl_c_after_the_workers_finished_still_stops_the_run() {
+    // The processes mode ends, then rayon computes for seconds: Ctrl-C then must still end it.
+    let saw_workers = std::sync::atomic::AtomicBool::new(false);
+    assert_ctrl_c_stops(
+        &[
+            "--n",
+            "3000000000",
+            "--workers",
+            "1",
+            "--modes",
+            "processes,rayon",
+        ],
+        |group| {
+            if group.len() >= 2 {
+                saw_workers.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            saw_workers.load(std::sync::atomic::Ordering::SeqCst) && group.len() == 1
+        },
+    );
+}
+
+#[test]
+fn the_timeout_counts_from_the_start_of_the_workers() {
+    let start = Instant::now();
+    let outcome = run(
+        BIN,
+        &[
+            "--n",
+            "9999999994",
+            "--workers",
+            "64",
+            "--timeout",
+            "2",
+            "--modes",
+            "processes",
+        ],
+    );
+    let elapsed = start.elapsed();
+    assert_eq!(outcome.code, Some(1), "{outcome:?}");
+    assert_eq!(outcome.stderr.lines().count(), 1, "{outcome:?}");
+    // Starting 64 workers took longer than 2 s on a busy machine before; now it counts.
+    assert!(
+        elapsed < Duration::from_millis(4500),
+        "gave up after {elapsed:?}"
+    );
+    assert_eq!(live_workers("9999999994"), Vec::<u32>::new());
+}
+
+#[test]
+fn running_out_of_memory_for_workers_is_one_line_not_a_panic() {
+    let outcome = run(
+        "sh",
+        &[
+            "-c",
+            "ulimit -v 100000; exec \"$0\" \"$@\"",
+            BIN,
+            "--workers",
+            "64",
+            "--modes",
+            "processes",
+            "--n",
+            "1000",
+        ],
+    );
+    assert!(
+        outcome.code == Some(0) || (outcome.code == Some(1) && outcome.stderr.lines().count() == 1),
+        "{outcome:?}"
+    );
+    for word in ["panicked", "backtrace"] {
+        assert!(!outcome.stderr.contains(word), "{outcome:?}");
+    }
+}

@@ -107,3 +107,8 @@ fn bad_input_is_refused_with_one_line() {
     assert_refused(BIN, &["--workers", "100000"], 2, "100000");
     assert_refused(BIN, &["--increments", "1000000000000"], 2, "1000000000000");
 }
+
+#[test]
+fn output_that_cannot_be_written_fails_well() {
+    common::testing::assert_output_failures(BIN, &["--increments", "1000"]);
+}

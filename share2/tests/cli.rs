@@ -62,3 +62,18 @@ mod property {
         }
     }
 }
+
+#[test]
+fn output_that_cannot_be_written_fails_well() {
+    common::testing::assert_output_failures(BIN, &["--increments", "1000"]);
+}
+
+#[test]
+fn the_increments_under_the_lock_are_limited() {
+    common::testing::assert_refused(
+        BIN,
+        &["--workers", "1024", "--increments", "1000000000"],
+        2,
+        "--workers x --increments",
+    );
+}
