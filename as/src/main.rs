@@ -9,7 +9,8 @@
 //! * `blocking`: each task calls a *blocking* sleep inside async code. It never reaches an
 //!   `.await`, so the one thread is stuck and every other task with it: K×D again.
 //! * `spawn_blocking`: the same blocking call moved to a thread pool (`asyncio.to_thread`,
-//!   tokio's `spawn_blocking`): about D again.
+//!   tokio's `spawn_blocking`): about D again, as long as K is at most the pool's size, which
+//!   is asyncio's default executor's: min(32, cores + 4) threads; more tasks wait their turn.
 //!
 //! With `--features gil` the synchronous parts run under the simulated GIL and the blocking sleep
 //! releases it (as `time.sleep` does); the results are the same, since no task computes.
