@@ -39,6 +39,8 @@ def run(kind, n):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # The tutorial's range(100000000) takes CPython half a minute; 10^7 shows the same in seconds.
+    # (mp count in Rust counts 3 x 10^8 by default: Rust does an iteration in about a nanosecond.)
     parser.add_argument("--n", type=int, default=10_000_000, help="range(N) (default: 10000000)")
     n = parser.parse_args().n
     for name, kind in (("sequential", None), ("threads", threading.Thread), ("processes", multiprocessing.Process)):

@@ -118,7 +118,9 @@ pub fn run(args: &Args, common: &CommonArgs, runtime: &tokio::runtime::Runtime) 
             "the two modes fetched different rows".to_string(),
         ));
     }
-    let mut report = Report::new("as fetch").size("latency_ms", args.latency_ms);
+    let mut report = Report::new("as fetch")
+        .speedup_over("sequential")
+        .size("latency_ms", args.latency_ms);
     for (mode, time) in [
         ("sequential", sequential_time),
         ("concurrent", concurrent_time),
@@ -131,10 +133,11 @@ pub fn run(args: &Args, common: &CommonArgs, runtime: &tokio::runtime::Runtime) 
         );
     }
     let conclusion = format!(
-        "Both modes fetched the same {} employees and {} active projects. One after the other the \
-         two queries' latencies add up; awaited together, the run takes about one.",
+        "Both modes fetched the same {} employees and {} active projects, in {}. One after the \
+         other the two queries' latencies add up; awaited together, the run takes about one.",
         employees.len(),
-        projects.len()
+        projects.len(),
+        report.quote("latencies", "latencies")
     );
     Ok((report, conclusion))
 }

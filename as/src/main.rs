@@ -137,6 +137,7 @@ async fn spawn_blocking(tasks: u64, delay: Duration) {
     set.join_all().await;
 }
 
+// New (not in as.py, where asyncio sizes its pool itself): the blocking pool's size.
 /// The threads of `asyncio.to_thread`'s default `ThreadPoolExecutor`: min(32, cores + 4).
 fn blocking_threads() -> usize {
     32.min(cli::cores() as usize + 4)
@@ -170,6 +171,7 @@ fn main() -> ExitCode {
 fn run(cli: &Cli, runtime: &tokio::runtime::Runtime) -> Outcome {
     let delay = Duration::from_millis(cli.delay_ms);
     let mut report = Report::new("as")
+        .speedup_over("sequential")
         .size("tasks", cli.tasks)
         .size("delay_ms", cli.delay_ms);
     let tasks = cli.tasks;
@@ -209,10 +211,10 @@ fn run(cli: &Cli, runtime: &tokio::runtime::Runtime) -> Outcome {
     }
 
     let conclusion = format!(
-        "Awaited waits overlap on one thread (sequential takes one wait per task, gather about one \
-         in all); a task that blocks inside async code blocks every task, unless the blocking call \
-         runs on another thread (spawn_blocking). The waits column counts the run in units of one \
-         wait.{}",
+        "This run took: {}. Awaited waits overlap on one thread (sequential takes one wait per \
+         task, gather about one in all); a task that blocks inside async code blocks every task, \
+         unless the blocking call runs on another thread (spawn_blocking).{}",
+        report.quote("waits", "waits"),
         if gil::free_threaded() {
             " Free-threaded 3.13t changes nothing here: asyncio runs its tasks on one thread, GIL \
              or not."

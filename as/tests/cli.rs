@@ -110,3 +110,23 @@ fn many_blocking_tasks_under_a_tight_memory_limit_do_not_abort() {
         "{outcome:?}"
     );
 }
+
+#[test]
+fn a_blocking_call_stalls_every_task_and_spawn_blocking_does_not() {
+    // The lesson of as.py: five blocking sleeps inside async code run one after the other (at
+    // least five waits); moved to the blocking pool they overlap: under half of that.
+    let json = run_json(
+        BIN,
+        &[
+            "--tasks",
+            "5",
+            "--delay-ms",
+            "100",
+            "--modes",
+            "blocking,spawn_blocking",
+        ],
+    );
+    let waits = |mode: usize| json["runs"][mode]["waits"].as_f64().unwrap();
+    assert!(waits(0) >= 5.0, "blocking: {json}");
+    assert!(waits(1) < 2.5, "spawn_blocking: {json}");
+}

@@ -293,7 +293,6 @@ pub fn run(args: &Args, common: &CommonArgs) -> report::Outcome {
     cli::within_an_hour(estimate, "--sessions x --latency-ms");
     let progress = Progress::new(common, "base devices", plan.len() as u64);
     let mut report = Report::new("base devices")
-        .without_speedup()
         .size("sessions", args.sessions.clone())
         .size("latency_ms", args.latency_ms)
         .size("pool", args.pool);
@@ -334,11 +333,20 @@ pub fn run(args: &Args, common: &CommonArgs) -> report::Outcome {
                 .with("error_reasons", json!(reasons)),
         );
     }
+    let at_largest: Vec<String> = report
+        .runs
+        .iter()
+        .filter(|r| r.field("sessions") == Some(&largest.into()))
+        .map(|r| format!("{} {:.2} s", r.mode, r.seconds))
+        .collect();
     let mut conclusion = format!(
-        "Threads and async tasks wait for all the devices at once, so the run takes a few latencies \
-         whatever the count; one by one it takes a latency per device; a pool of {} processes works \
-         through them {} at a time, each process costing its own memory and start.",
-        args.pool, args.pool
+        "At {largest} sessions: {}. Threads and async tasks wait for all the devices at once, so \
+         the run takes a few latencies whatever the count; one by one it takes a latency per \
+         device; a pool of {} processes works through them {} at a time, each process costing its \
+         own memory and start.",
+        at_largest.join(", "),
+        args.pool,
+        args.pool
     );
     if !skipped.is_empty() {
         conclusion += &format!(

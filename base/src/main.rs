@@ -18,6 +18,7 @@
 //! cargo run --release -p base --features gil -- convoy
 //! ```
 
+mod args;
 mod convoy;
 mod devices;
 
@@ -26,69 +27,14 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
-use common::cli::{self, CommonArgs, limits};
+use args::{Cli, Mode, Scenario};
+use common::cli;
 use common::gil::{self, Python};
 use common::latency::Latencies;
 use common::process::Failure;
 use common::progress::Progress;
 use common::report::{self, Outcome, Report, Run};
 use common::threads::run_in_threads;
-
-/// Tasks that wait: one after the other, then one thread each.
-#[derive(Parser)]
-#[command(version, about, long_about = None, allow_negative_numbers = true)]
-#[command(
-    after_help = "Limits: --tasks x --delay-ms is at most an hour (one after the other, \
-the waits add up); the largest allowed run takes an hour. Longer than a second, a run shows its \
-progress on a terminal's stderr."
-)]
-struct Cli {
-    #[command(subcommand)]
-    scenario: Option<Scenario>,
-
-    /// How many tasks (1 to 10000; one thread each)
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_THREAD_TASKS))]
-    tasks: u64,
-
-    /// How long each task waits, in milliseconds (1 to 60000)
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_DELAY_MS))]
-    delay_ms: u64,
-
-    /// Which modes to run, comma-separated [default: both, in this order]
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "MODES")]
-    modes: Vec<Mode>,
-
-    #[command(flatten)]
-    device_worker: devices::WorkerArgs,
-
-    #[command(flatten)]
-    common: CommonArgs,
-}
-
-/// The tutorials' other I/O scenarios.
-#[derive(clap::Subcommand)]
-enum Scenario {
-    /// Sessions to many simulated network devices: sequential, threads, processes, async
-    #[command(
-        after_help = "Limits: at most 5000 sessions, and a sweep that takes at most an hour: \
-a session takes about one --latency-ms, one after the other in sequential, --pool at a time in \
-processes. Longer than a second, a run shows its progress on a terminal's stderr."
-    )]
-    Devices(devices::Args),
-    /// The convoy effect: an I/O thread's round trips, alone and beside a CPU-bound thread
-    #[command(
-        after_help = "Limits: at most 100000 round trips; under the GIL each may wait one \
-switch interval, and --round-trips x --switch-interval is at most an hour."
-    )]
-    Convoy(convoy::Args),
-}
-
-#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
-enum Mode {
-    Sequential,
-    Threads,
-}
 
 fn task(delay: Duration, py: Python<'_>) {
     py.detach(|| thread::sleep(delay)); // time.sleep() releases the GIL while waiting
@@ -116,6 +62,7 @@ fn threaded(
     Ok(())
 }
 
+// New (not in base.py): when each task finished, for the latency columns (hdrhistogram).
 /// Notes when a task finished, counted from the start of its mode.
 fn record(done: &Mutex<Latencies>, start: Instant) {
     done.lock()
@@ -155,6 +102,7 @@ fn run(cli: &Cli) -> Outcome {
     let progress = Progress::new(&cli.common, "base", modes.len() as u64);
 
     let mut report = Report::new("base")
+        .speedup_over("sequential")
         .size("tasks", cli.tasks)
         .size("delay_ms", cli.delay_ms);
     for mode in modes {
@@ -188,8 +136,9 @@ fn run(cli: &Cli) -> Outcome {
         );
     }
     let conclusion = format!(
-        "One after the other the waits add up; in threads they overlap, and the run takes about \
-         one wait{} (the waits column counts the run in units of one wait).",
+        "This run took: {}. One after the other the waits add up; in threads they overlap, and \
+         the run takes about one wait{}.",
+        report.quote("waits", "waits"),
         if gil::under_gil() {
             ", even under the GIL: a waiting thread has released it"
         } else if gil::free_threaded() {

@@ -282,3 +282,13 @@ fn progress_shows_on_a_terminal_only() {
         );
     }
 }
+
+#[test]
+fn threads_wait_at_the_same_time() {
+    // The lesson of base.py: five tasks of one wait each take five waits one after the other
+    // (a sleep is never shorter), and about one in threads: under half of five, a 2x margin.
+    let json = run_json(BIN, &["--tasks", "5", "--delay-ms", "200"]);
+    let waits = |mode: usize| json["runs"][mode]["waits"].as_f64().unwrap();
+    assert!(waits(0) >= 5.0, "sequential: {json}");
+    assert!(waits(1) < 2.5, "threads: {json}");
+}

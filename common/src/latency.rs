@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use hdrhistogram::Histogram;
-use serde_json::{Value, json};
 
 /// The longest duration recorded exactly, in microseconds; longer ones count as an hour.
 pub const HOUR_US: u64 = 3_600_000_000;
@@ -31,17 +30,6 @@ impl Latencies {
         self.0.saturating_record(us);
     }
 
-    /// Adds another distribution to this one (e.g. one per thread, merged at the end).
-    pub fn merge(&mut self, other: &Latencies) {
-        self.0
-            .add(&other.0)
-            .expect("histograms that auto-resize always add");
-    }
-
-    pub fn count(&self) -> u64 {
-        self.0.len()
-    }
-
     pub fn summary(&self) -> Summary {
         let ms = |us: u64| us as f64 / 1000.0;
         Summary {
@@ -60,20 +48,6 @@ pub struct Summary {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
-}
-
-impl Summary {
-    pub fn to_json(self) -> Value {
-        json!({"count": self.count, "p50": self.p50_ms, "p99": self.p99_ms, "max": self.max_ms})
-    }
-
-    /// `p50 500.1 ms, p99 500.4 ms, max 500.4 ms`
-    pub fn describe(self) -> String {
-        format!(
-            "p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
-            self.p50_ms, self.p99_ms, self.max_ms
-        )
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@
 //! * [`output`]: every line printed, and what happens when a write fails;
 //! * [`interrupt`]: Ctrl-C, as a terminal sends it;
 //! * [`progress`]: a line on a terminal's stderr while a long run goes on;
-//! * [`cli`]: the options every program shares, the limits, and how bad input fails.
+//! * [`cli`]: the options every program shares, the limits, and how bad input fails;
+//! * `testing` (feature `testing`, for the example crates' tests only): run a program as a user
+//!   does and check how it fails.
 
 pub mod cli;
 #[cfg(not(loom))] // tokio leaves out its network types when built for loom
@@ -25,6 +27,7 @@ pub mod output;
 pub mod process;
 pub mod progress;
 pub mod report;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod threads;
 pub mod timeline;

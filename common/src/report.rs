@@ -59,8 +59,10 @@ pub struct Report {
     /// The sizes the run used (`n`, `workers`, …), echoed so that a run can be reproduced.
     sizes: Vec<(&'static str, Value)>,
     pub runs: Vec<Run>,
-    /// Whether the table has a speedup column (not for a sweep, whose rows don't compare).
-    speedup: bool,
+    /// The mode every other run's speedup is measured against: the table has a speedup column
+    /// only where a program compares runs of the same work, and only if that mode ran with
+    /// another one.
+    baseline: Option<&'static str>,
     /// Text printed before the table (not with `--json`): a transcript of the run.
     transcript: String,
 }
@@ -81,7 +83,7 @@ impl Report {
             program,
             sizes: Vec::new(),
             runs: Vec::new(),
-            speedup: true,
+            baseline: None,
             transcript: String::new(),
         }
     }
@@ -93,9 +95,10 @@ impl Report {
         self.transcript.push('\n');
     }
 
-    /// A table without the speedup column.
-    pub fn without_speedup(mut self) -> Self {
-        self.speedup = false;
+    /// The runs do the same work: show each one's speedup over `mode`'s run, in a column
+    /// labelled with it (when `mode` ran, and another mode with it).
+    pub fn speedup_over(mut self, mode: &'static str) -> Self {
+        self.baseline = Some(mode);
         self
     }
 
@@ -117,9 +120,23 @@ impl Report {
             .unwrap_or_else(|| panic!("no run of mode {mode}"))
     }
 
-    /// `b.seconds / a.seconds`: how many times slower `b` was than `a`.
-    pub fn ratio(&self, a: &str, b: &str) -> f64 {
-        self.run(b).seconds / self.run(a).seconds
+    /// Each run's numeric `key`, for a conclusion that quotes its run: "sequential 5.0 waits,
+    /// threads 1.0 waits".
+    pub fn quote(&self, key: &str, unit: &str) -> String {
+        let quoted: Vec<String> = self
+            .runs
+            .iter()
+            .filter_map(|run| {
+                let value = run.field(key)?.as_f64()?;
+                Some(format!("{} {value:.1} {unit}", run.mode))
+            })
+            .collect();
+        quoted.join(", ")
+    }
+
+    /// How many times faster `mode` ran than `baseline`: `baseline`'s seconds / `mode`'s.
+    pub fn speedup(&self, mode: &str, baseline: &str) -> f64 {
+        self.run(baseline).seconds / self.run(mode).seconds
     }
 
     /// The whole output as one JSON object.
@@ -162,28 +179,28 @@ impl Report {
                 }
             }
         }
-        let baseline = self.runs.first().map_or(0.0, |r| r.seconds);
-        let fixed: &[&str] = if self.speedup {
-            &["mode", "seconds", "speedup"]
-        } else {
-            &["mode", "seconds"]
-        };
+        let baseline = self
+            .baseline
+            .filter(|_| self.runs.len() >= 2)
+            .and_then(|mode| self.runs.iter().find(|r| r.mode == mode));
+        let mut fixed = vec!["mode".to_string(), "seconds".to_string()];
+        if let Some(baseline) = baseline {
+            fixed.push(format!("speedup vs {}", baseline.mode));
+        }
         let mut rows: Vec<Vec<String>> = vec![
             fixed
-                .iter()
-                .map(|s| s.to_string())
+                .into_iter()
                 .chain(columns.iter().map(|c| c.to_string()))
                 .collect(),
         ];
         for run in &self.runs {
-            let speedup = if run.seconds > 0.0 {
-                format!("{:.2}x", baseline / run.seconds)
-            } else {
-                "-".to_string()
-            };
             let mut row = vec![run.mode.to_string(), format!("{:.3}", run.seconds)];
-            if self.speedup {
-                row.push(speedup);
+            if let Some(baseline) = baseline {
+                row.push(if run.seconds > 0.0 {
+                    format!("{:.2}x", baseline.seconds / run.seconds)
+                } else {
+                    "-".to_string()
+                });
             }
             for column in &columns {
                 row.push(match run.field(column) {
@@ -331,16 +348,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_is_aligned_with_speedups() {
-        let mut report = Report::new("demo").size("n", 10);
-        report.push(Run::new("sequential", Duration::from_secs(2)).with("result", "285"));
+    fn table_is_aligned_with_speedups_over_the_baseline() {
+        let mut report = Report::new("demo").size("n", 10).speedup_over("sequential");
         report.push(Run::new("threads", Duration::from_secs(1)).with("result", "285"));
+        report.push(Run::new("sequential", Duration::from_secs(2)).with("result", "285"));
         assert_eq!(
             report.table(),
-            "mode        seconds  speedup  result\n\
-             sequential    2.000    1.00x     285\n\
-             threads       1.000    2.00x     285\n"
+            "mode        seconds  speedup vs sequential  result\n\
+             threads       1.000                  2.00x     285\n\
+             sequential    2.000                  1.00x     285\n"
         );
+        assert_eq!(report.speedup("threads", "sequential"), 2.0);
+    }
+
+    #[test]
+    fn no_speedup_without_two_runs_and_the_baseline() {
+        let mut alone = Report::new("demo").speedup_over("sequential");
+        alone.push(Run::new("sequential", Duration::from_secs(2)));
+        assert!(!alone.table().contains("speedup"), "{}", alone.table());
+        let mut no_baseline = Report::new("demo").speedup_over("sequential");
+        no_baseline.push(Run::new("processes", Duration::from_secs(1)));
+        no_baseline.push(Run::new("rayon", Duration::from_secs(1)));
+        assert!(!no_baseline.table().contains("speedup"));
+        let mut not_comparable = Report::new("demo");
+        not_comparable.push(Run::new("thread", Duration::from_secs(1)));
+        not_comparable.push(Run::new("process", Duration::from_secs(2)));
+        assert!(!not_comparable.table().contains("speedup"));
     }
 
     #[test]

@@ -82,8 +82,12 @@ mod tests {
     }
 
     #[test]
-    fn closed_form_does_not_overflow_at_the_limit() {
+    fn closed_form_is_exact_at_the_limit() {
+        // python3 -c "n=10**10; print(n*(n-1)*(2*n-1)//6)": past u64, exact in u128.
         let n = crate::cli::limits::MAX_N;
-        assert!(expected_sum_of_squares(n) > u128::from(u64::MAX));
+        assert_eq!(
+            expected_sum_of_squares(n),
+            333_333_333_283_333_333_335_000_000_000
+        );
     }
 }

@@ -171,7 +171,9 @@ fn unix_micros() -> u64 {
 /// `mp add-sub`: the three modes, their lines in time order, and the table.
 pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
     let unit = Duration::from_millis(args.unit_ms);
-    let mut report = Report::new("mp add-sub").size("unit_ms", args.unit_ms);
+    let mut report = Report::new("mp add-sub")
+        .speedup_over("sequential")
+        .size("unit_ms", args.unit_ms);
     let progress = Progress::new(common, "mp add-sub", 3);
     for mode in ["sequential", "threads", "processes"] {
         progress.step(mode);
@@ -211,8 +213,11 @@ pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
                 .with("lines", json_lines),
         );
     }
-    let conclusion = "One after the other, add's 20-second wait and sub's 10-second wait add up to 30 \
-                      units; by two threads or two processes they overlap, and the run takes add's \
-                      20 (plus, for processes, the price of starting them).";
-    Ok((report, conclusion.to_string()))
+    let conclusion = format!(
+        "This run took: {}. One after the other, add's 20-second wait and sub's 10-second wait \
+         add up to 30 units; by two threads or two processes they overlap, and the run takes \
+         add's 20 (plus, for processes, the price of starting them).",
+        report.quote("units", "units")
+    );
+    Ok((report, conclusion))
 }

@@ -23,6 +23,7 @@
 //! ```
 
 mod add_sub;
+mod args;
 mod count;
 mod start_cost;
 mod worker;
@@ -30,8 +31,8 @@ mod worker;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
-use common::cli::{self, CommonArgs, limits};
+use args::{Cli, Mode, Scenario};
+use common::cli;
 use common::gil::{self, Gil, Python};
 use common::interpreters::{Finished, run_in_interpreters};
 use common::outln;
@@ -41,74 +42,6 @@ use common::report::{self, Outcome, Report, Run};
 use common::timing::timed;
 use common::workload::{expected_sum_of_squares, sum_of_squares};
 use rayon::prelude::*;
-
-/// The sum of squares in separate processes, each with its own memory (and GIL).
-#[derive(Parser)]
-#[command(version, about, long_about = None, allow_negative_numbers = true)]
-#[command(
-    after_help = "Limits: at most 64 workers x 10^10; the largest run takes about 20 \
-minutes on 2 cores in a release build (0.75 ns an iteration, four modes). Longer than a second, \
-a run shows its progress on a terminal's stderr."
-)]
-struct Cli {
-    #[command(subcommand)]
-    scenario: Option<Scenario>,
-
-    /// Each worker sums the squares of 0..N (1 to 10^10). mp.py's default is 5000000: Rust does
-    /// one iteration in about a nanosecond, CPython in tens, so Rust needs 20x more to be seen
-    #[arg(long, default_value_t = 100_000_000, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_N))]
-    n: u64,
-
-    /// How many times the work is done: sequentially, then by that many processes, then by rayon
-    /// (1 to 64) [default: the number of cores]
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_PROCESSES))]
-    workers: Option<u64>,
-
-    /// Give up on the workers after this many seconds, counted from their start (1 to 86400)
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    timeout: u64,
-
-    /// Which modes to run, comma-separated [default: all four, in this order]
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "MODES")]
-    modes: Vec<Mode>,
-
-    #[command(flatten)]
-    process: worker::WorkerArgs,
-
-    #[command(flatten)]
-    common: CommonArgs,
-}
-
-/// The tutorials' other scenarios with processes.
-#[derive(clap::Subcommand)]
-enum Scenario {
-    /// freeCodeCamp's add(a, b) and sub(a, b): one after the other, by two threads, by two processes
-    #[command(
-        after_help = "Limits: --unit-ms at most 50000; a run lasts 70 units (30 + 20 + 20), \
-so the largest takes about 58 minutes."
-    )]
-    AddSub(add_sub::Args),
-    /// freeCodeCamp's count_up/count_down: sequential vs threads vs processes (25.8/24.5/8.3 s)
-    #[command(
-        after_help = "Limits: --n at most 10^10; the largest run takes about half a \
-minute on 2 cores in a release build, about a minute with --features gil."
-    )]
-    Count(count::Args),
-    /// The price of starting: a thread, a tokio task, an interpreter, a worker process, many times each
-    #[command(
-        after_help = "Limits: --starts at most 100000; the largest run takes about 3 \
-minutes (a worker process takes 1.5 to 3 ms to start and join)."
-    )]
-    StartCost(start_cost::Args),
-}
-
-#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
-enum Mode {
-    Sequential,
-    Processes,
-    Interpreters,
-    Rayon,
-}
 
 // def sum_of_squares(n): lives in `common::workload`, because cpu_example does the same work.
 
@@ -170,7 +103,10 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Outcome {
     let (n, workers) = (cli.n, cli.workers.unwrap_or_else(cli::cores));
     let expected = expected_sum_of_squares(n) * u128::from(workers);
-    let mut report = Report::new("mp").size("n", n).size("workers", workers);
+    let mut report = Report::new("mp")
+        .speedup_over("sequential")
+        .size("n", n)
+        .size("workers", workers);
     let modes: Vec<Mode> = [
         Mode::Sequential,
         Mode::Processes,
@@ -227,34 +163,30 @@ fn run(cli: &Cli) -> Outcome {
 }
 
 // New (not in mp.py, which prints one fixed line): what the numbers of this run show.
-/// One or two sentences on what the numbers show: each mode against sequential.
 fn conclusion(report: &Report, workers: u64) -> String {
     if report.runs.first().is_none_or(|r| r.mode != "sequential") {
         return "Every mode gave the exact total (add sequential to --modes to compare times)."
             .to_string();
     }
-    let speedup = |mode: &str| {
-        let first = report.runs[0].seconds;
-        let run = report.runs.iter().find(|r| r.mode == mode)?;
-        Some(first / run.seconds)
+    let ran = |mode: &str| report.runs.iter().any(|r| r.mode == mode);
+    let speedup = |mode: &str| ran(mode).then(|| report.speedup(mode, "sequential"));
+    let own_gil = if gil::under_gil() {
+        " and its own GIL"
+    } else {
+        ""
     };
     let mut sentences = Vec::new();
-    if let Some(x) = speedup("processes").filter(|x| *x < 1.0) {
-        sentences.push(format!(
+    match speedup("processes") {
+        Some(x) if x < 1.0 => sentences.push(format!(
             "{workers} processes were slower than sequential ({x:.2}x): at this --n, starting \
              them cost more than the work they shared."
-        ));
-    } else if let Some(x) = speedup("processes") {
-        sentences.push(format!(
-            "{workers} processes were {x:.2}x as fast as sequential: each has its own memory{}, \
-             so they ran on the {} cores at once, paying for their start.",
-            if gil::under_gil() {
-                " and its own GIL"
-            } else {
-                ""
-            },
-            cli::cores(),
-        ));
+        )),
+        Some(x) => sentences.push(format!(
+            "{workers} processes were {x:.2}x as fast as sequential: each has its own \
+             memory{own_gil}, so they ran on the {} cores at once, paying for their start.",
+            cli::cores()
+        )),
+        None => {}
     }
     if let Some(x) = speedup("interpreters") {
         sentences.push(if gil::under_gil() {
@@ -263,10 +195,7 @@ fn conclusion(report: &Report, workers: u64) -> String {
                  with no process to start."
             )
         } else {
-            format!(
-                "{workers} interpreters were {x:.2}x as fast: with no GIL they are plain threads, \
-                 with nothing to escape."
-            )
+            format!("{workers} interpreters were {x:.2}x as fast: with no GIL, plain threads.")
         });
     }
     if let Some(x) = speedup("rayon") {

@@ -307,11 +307,10 @@ fn count_gives_the_same_count_in_every_mode() {
     let runs = json["runs"].as_array().unwrap();
     let modes = common::testing::modes(&json);
     assert_eq!(modes, ["sequential", "threads", "processes"]);
-    let tutorial: Vec<f64> = runs
-        .iter()
-        .map(|r| r["tutorial_seconds"].as_f64().unwrap())
-        .collect();
-    assert_eq!(tutorial, [25.8, 24.5, 8.3]);
+    // The tutorial's seconds are not ours to print: only its speedups, beside ours.
+    for run in runs {
+        assert!(run.get("tutorial_seconds").is_none(), "{run}");
+    }
     for run in runs {
         assert_eq!(run["count"], "9999900000", "{run}"); // 2 * sum(range(100000))
     }

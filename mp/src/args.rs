@@ -1,0 +1,75 @@
+//! `mp`'s command line: what `argparse` does in `mp.py`'s `main()`, with the tutorials' other
+//! scenarios as subcommands.
+
+use clap::Parser;
+use common::cli::{CommonArgs, limits};
+
+use crate::{add_sub, count, start_cost, worker};
+
+/// The sum of squares in separate processes, each with its own memory (and GIL).
+#[derive(Parser)]
+#[command(version, about, long_about = None, allow_negative_numbers = true)]
+#[command(
+    after_help = "Limits: at most 64 workers x 10^10; the largest run takes about 20 \
+minutes on 2 cores in a release build (0.75 ns an iteration, four modes). Longer than a second, \
+a run shows its progress on a terminal's stderr."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub scenario: Option<Scenario>,
+
+    /// Each worker sums the squares of 0..N (1 to 10^10). mp.py's default is 5000000: Rust does
+    /// one iteration in about a nanosecond, CPython in tens, so Rust needs 20x more to be seen
+    #[arg(long, default_value_t = 100_000_000, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_N))]
+    pub n: u64,
+
+    /// How many times the work is done: sequentially, then by that many processes, then by rayon
+    /// (1 to 64) [default: the number of cores]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_PROCESSES))]
+    pub workers: Option<u64>,
+
+    /// Give up on the workers after this many seconds, counted from their start (1 to 86400)
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: u64,
+
+    /// Which modes to run, comma-separated [default: all four, in this order]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "MODES")]
+    pub modes: Vec<Mode>,
+
+    #[command(flatten)]
+    pub process: worker::WorkerArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The tutorials' other scenarios with processes.
+#[derive(clap::Subcommand)]
+pub enum Scenario {
+    /// freeCodeCamp's add(a, b) and sub(a, b): one after the other, by two threads, by two processes
+    #[command(
+        after_help = "Limits: --unit-ms at most 50000; a run lasts 70 units (30 + 20 + 20), \
+so the largest takes about 58 minutes."
+    )]
+    AddSub(add_sub::Args),
+    /// freeCodeCamp's count_up/count_down: sequential vs threads vs processes (25.8/24.5/8.3 s)
+    #[command(
+        after_help = "Limits: --n at most 10^10; the largest run takes about half a \
+minute on 2 cores in a release build, about a minute with --features gil."
+    )]
+    Count(count::Args),
+    /// The price of starting: a thread, a tokio task, an interpreter, a worker process, many times each
+    #[command(
+        after_help = "Limits: --starts at most 100000; the largest run takes about 3 \
+minutes (a worker process takes 1.5 to 3 ms to start and join)."
+    )]
+    StartCost(start_cost::Args),
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+pub enum Mode {
+    Sequential,
+    Processes,
+    Interpreters,
+    Rayon,
+}
