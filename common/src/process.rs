@@ -335,13 +335,46 @@ pub fn become_worker() -> Result<(), String> {
         output::error_line(&format!("worker panicked: {message}"));
     }));
     // The parent holds our stdin open and never writes: end of file means it is gone.
-    std::thread::spawn(|| {
-        let mut lifeline = BufReader::new(io::stdin());
-        let mut line = String::new();
-        let _ = lifeline.read_line(&mut line);
-        std::process::exit(1);
-    });
+    std::thread::Builder::new()
+        .name("lifeline".into())
+        .spawn(|| {
+            let mut lifeline = BufReader::new(io::stdin());
+            let mut line = String::new();
+            let _ = lifeline.read_line(&mut line);
+            std::process::exit(1);
+        })
+        .map_err(|e| format!("could not watch the parent: {e}"))?;
+    // If the thread cannot start, a SIGSEGV sent with kill goes unseen, as before.
+    let _ = std::thread::Builder::new()
+        .name("fault-watch".into())
+        .spawn(die_of_swallowed_faults);
     Ok(())
+}
+
+/// Rust's runtime catches SIGSEGV and SIGBUS to report stack overflows. One that is not a stack
+/// overflow (`kill -SEGV`) it swallows: it puts back the default action and returns, and the
+/// program runs on, though it was sent a fatal signal. The parent must see a worker killed by a
+/// signal, so: watch which signals this process catches (`SigCgt` in /proc/self/status), and
+/// when the runtime has let go of one, raise it again, now with its default action: death.
+fn die_of_swallowed_faults() {
+    const FAULTS: [(u32, &str); 2] = [(11, "-SEGV"), (7, "-BUS")];
+    let caught = || -> Option<u64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let mask = status.lines().find_map(|l| l.strip_prefix("SigCgt:"))?;
+        u64::from_str_radix(mask.trim(), 16).ok()
+    };
+    let Some(at_start) = caught() else { return };
+    loop {
+        std::thread::sleep(Duration::from_millis(20));
+        let Some(now) = caught() else { return };
+        for (signal, name) in FAULTS {
+            let bit = 1 << (signal - 1);
+            if at_start & bit != 0 && now & bit == 0 {
+                let me = std::process::id().to_string();
+                let _ = Command::new("kill").args([name, &me]).status();
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -505,3 +505,30 @@ fn running_out_of_memory_for_workers_is_one_line_not_a_panic() {
         assert!(!outcome.stderr.contains(word), "{outcome:?}");
     }
 }
+
+#[test]
+fn a_worker_sent_sigsegv_is_named_as_killed() {
+    // Rust's runtime swallows a SIGSEGV that is not a stack overflow; the worker must die of it.
+    let n = "9999999995";
+    let parent = Command::new(BIN)
+        .args(["--n", n, "--workers", "2", "--modes", "processes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(eventually(Duration::from_secs(30), || live_workers(n)
+        .len()
+        == 2));
+    std::thread::sleep(Duration::from_millis(200)); // past the workers' start-up
+    let victim = live_workers(n)[0].to_string();
+    Command::new("kill")
+        .args(["-SEGV", &victim])
+        .status()
+        .unwrap();
+    let output = parent.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("killed by signal 11 (SIGSEGV)"), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert!(eventually(Duration::from_secs(10), || live_workers(n).is_empty()));
+}
