@@ -25,9 +25,21 @@ pub struct Args {
     /// Round trips the I/O thread makes, in each mode (1 to 100000)
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub round_trips: u64,
+
+    /// How long the device takes to answer, in milliseconds (0 to 1000), like a LAN: long
+    /// enough that the CPU thread takes the GIL during every wait, as in Beazley's measurements
+    #[arg(long, default_value_t = 0.2, value_parser = parse_latency)]
+    pub latency_ms: f64,
 }
 
-/// The I/O-bound thread: `round_trips` commands to a device that answers at once.
+fn parse_latency(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(ms) if (0.0..=1000.0).contains(&ms) => Ok(ms),
+        _ => Err(format!("{value} is not a latency from 0 to 1000 ms")),
+    }
+}
+
+/// The I/O-bound thread: `round_trips` commands to a device that answers after its latency.
 fn io_thread(session: &mut Session, round_trips: u64, py: Python<'_>) -> Result<Latencies, String> {
     let mut latencies = Latencies::new();
     for i in 0..round_trips {
@@ -49,19 +61,19 @@ fn cpu_thread(stop: &AtomicBool, py: Python<'_>) {
 pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
     if let Some(gil) = gil::global().filter(|_| gil::under_gil()) {
         // Beside the CPU thread, each round trip may wait up to a switch interval for the GIL.
-        let estimate = gil
-            .config()
-            .switch_interval
-            .saturating_mul(args.round_trips as u32);
+        let latency = Duration::from_secs_f64(args.latency_ms / 1000.0);
+        let estimate =
+            (gil.config().switch_interval + latency).saturating_mul(args.round_trips as u32);
         cli::within_an_hour(estimate, "--round-trips x --switch-interval");
     }
     measure(args, &Progress::new(common, "base convoy", 2)).map_err(Failure::Run)
 }
 
 fn measure(args: &Args, progress: &Progress) -> Result<(Report, String), String> {
-    let lab = Lab::start(&[Behaviour::Normal], Duration::ZERO, 0)
+    let latency = Duration::from_secs_f64(args.latency_ms / 1000.0);
+    let lab = Lab::start(&[Behaviour::Normal], latency, 0)
         .map_err(|e| format!("cannot start the device: {e}"))?;
-    let mut session = Session::open(lab.addrs[0], Duration::ZERO)?;
+    let mut session = Session::open(lab.addrs[0], latency)?;
 
     progress.step("the I/O thread alone");
     let start = Instant::now();
@@ -79,7 +91,9 @@ fn measure(args: &Args, progress: &Progress) -> Result<(Report, String), String>
     })?;
     let beside_time = start.elapsed();
 
-    let mut report = Report::new("base convoy").size("round_trips", args.round_trips);
+    let mut report = Report::new("base convoy")
+        .size("round_trips", args.round_trips)
+        .size("latency_ms", args.latency_ms);
     for (mode, latencies, time) in [
         ("alone", &alone, alone_time),
         ("beside_cpu_thread", &beside, beside_time),
@@ -93,17 +107,19 @@ fn measure(args: &Args, progress: &Progress) -> Result<(Report, String), String>
                 .with("max_ms", summary.max_ms),
         );
     }
-    let ratio = beside.summary().p50_ms / alone.summary().p50_ms.max(0.001);
+    let (alone_p50, beside_p50) = (alone.summary().p50_ms, beside.summary().p50_ms);
+    let ratio = beside_p50 / alone_p50.max(0.001);
     let conclusion = if gil::under_gil() {
         format!(
-            "Beside a CPU-bound thread, a round trip's median is {ratio:.0}x what it is alone: each \
-             time the answer is back, the I/O thread waits for the GIL until its drop request, a \
-             switch interval later, makes the CPU thread let go (the convoy effect)."
+            "Beside a CPU-bound thread, a round trip's median is {beside_p50:.3} ms, {ratio:.1}x \
+             the {alone_p50:.3} ms it takes alone: while the device answers, the CPU thread takes \
+             the GIL, and the I/O thread waits for it until its drop request, a switch interval \
+             later, makes the CPU thread let go (the convoy effect)."
         )
     } else {
         format!(
-            "Beside a CPU-bound thread, a round trip's median is {ratio:.1}x what it is alone: with \
-             no GIL the two threads run side by side{}.",
+            "Beside a CPU-bound thread, a round trip's median is {beside_p50:.3} ms, {ratio:.1}x \
+             the {alone_p50:.3} ms it takes alone: with no GIL the two threads run side by side{}.",
             if gil::free_threaded() {
                 ", as on free-threaded CPython 3.13t: no convoy without a GIL"
             } else {

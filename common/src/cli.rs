@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::gil::{self, GilConfig, PythonVersion};
+use crate::gil::{self, GilConfig, Pace, PythonVersion};
 use crate::output;
 
 /// Options shared by every program: `#[command(flatten)]` them into its own `Cli`, once, at the
@@ -35,6 +35,12 @@ pub struct CommonArgs {
     #[arg(long, global = true, value_enum, value_name = "VERSION")]
     pub python: Option<PythonVersion>,
 
+    /// Whose speed the loops run at: cpython (each iteration takes what it takes the imitated
+    /// CPython on this machine, so a switch interval spans as many iterations as in CPython) or
+    /// native (Rust's own, about a nanosecond) (needs --features gil) [default: cpython]
+    #[arg(long, global = true, value_enum, value_name = "PACE")]
+    pub pace: Option<Pace>,
+
     /// After the run, draw who held the GIL when, one row per thread (needs --features gil)
     #[arg(long, global = true)]
     pub timeline: bool,
@@ -49,6 +55,7 @@ impl CommonArgs {
     pub fn gil_config(&self) -> GilConfig {
         let mut config = GilConfig::default();
         config.version = self.python.unwrap_or(config.version);
+        config.pace = self.pace.unwrap_or(Pace::Cpython);
         if let Some(ms) = self.switch_interval {
             config.switch_interval = Duration::from_secs_f64(ms / 1000.0);
         }
@@ -62,6 +69,7 @@ impl CommonArgs {
             let used = [
                 (self.switch_interval.is_some(), "--switch-interval"),
                 (self.python.is_some(), "--python"),
+                (self.pace.is_some(), "--pace"),
                 (self.timeline, "--timeline"),
                 (self.timeline_svg.is_some(), "--timeline-svg"),
             ];
@@ -226,12 +234,6 @@ pub mod limits {
     pub const MAX_SESSIONS: u64 = 5_000;
     /// The longest simulated wait, in milliseconds.
     pub const MAX_DELAY_MS: u64 = 60_000;
-    /// Iterations of the CPU-bound loop in one mode (`--n` × `--workers`): at about 0.75 ns an
-    /// iteration, 10^12 take about 12 minutes on one core.
-    pub const MAX_WORK: u64 = 1_000_000_000_000;
-    /// Increments under a lock in `share2` (`--workers` × `--increments`): a contended lock
-    /// costs 8 to 20 ns an increment, so 10^11 take 15 to 35 minutes.
-    pub const MAX_LOCKED_INCREMENTS: u64 = 100_000_000_000;
     /// No allowed run takes longer than this on 2 cores.
     pub const MAX_RUN: std::time::Duration = std::time::Duration::from_secs(3600);
 }
@@ -244,15 +246,6 @@ pub fn within_an_hour(estimate: Duration, flags: &str) {
             "{flags}: this run would take about {:.1} hours; the limit is one hour on 2 cores \
              (choose smaller sizes)",
             estimate.as_secs_f64() / 3600.0
-        ));
-    }
-}
-
-/// Refuses `product` (of the options `flags`) above `limit`, before any work.
-pub fn at_most(product: u128, limit: u64, flags: &str, about: &str) {
-    if product > u128::from(limit) {
-        usage_error(&format!(
-            "{flags} = {product}: more than the limit of {limit} ({about}; see --help)"
         ));
     }
 }

@@ -135,9 +135,12 @@ async fn session(
     }
     let mut lines = tokio::io::BufReader::new(read).lines();
     while let Ok(Some(command)) = lines.next_line().await {
-        if !latency.is_zero() {
-            // (tokio's timer counts in whole milliseconds: even a zero sleep would cost one)
+        if latency >= Duration::from_millis(1) {
             tokio::time::sleep(latency).await;
+        } else if !latency.is_zero() {
+            // tokio's timer counts in whole milliseconds (even a zero sleep would cost one): a
+            // LAN's fraction of a millisecond is slept on the blocking pool, to the microsecond.
+            let _ = tokio::task::spawn_blocking(move || std::thread::sleep(latency)).await;
         }
         let answer = format!("{name}: {}: ok\n", command.trim());
         if write.write_all(answer.as_bytes()).await.is_err() {

@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use crate::gil::Python;
+use crate::gil::{Loop, Python};
 
 /// How many iterations one eval-breaker check point stands for.
 ///
@@ -20,21 +20,28 @@ pub const ITERATIONS_PER_CHECK: u64 = 16;
 /// `black_box` stops the optimiser from replacing the loop by the closed form (it knows it):
 /// the loop really runs `n` times, so the time doubles when `n` doubles.
 pub fn sum_of_squares(n: u64, py: Python<'_>) -> u128 {
-    sum_over_range(n, py, |i| i * i)
+    sum_over_range(n, py.running(Loop::SumOfSquares), |i| i * i)
 }
 
 /// The tutorial's `count_up()` and `count_down()`: `count = count + i` for `i in range(n)`.
 pub fn count(n: u64, py: Python<'_>) -> u128 {
-    sum_over_range(n, py, |i| i)
+    sum_over_range(n, py.running(Loop::Count), |i| i)
 }
 
 /// `sum(term(i) for i in range(n))`, with an eval-breaker check point every
-/// [`ITERATIONS_PER_CHECK`] iterations, where Python's loop jumps back.
+/// [`ITERATIONS_PER_CHECK`] iterations (every iteration at CPython's pace), where Python's loop
+/// jumps back.
 #[inline(always)]
 fn sum_over_range(n: u64, py: Python<'_>, term: impl Fn(u128) -> u128) -> u128 {
+    // At CPython's pace an iteration lasts tens of nanoseconds: check at each, as CPython does.
+    let per_check = if py.is_paced() {
+        1
+    } else {
+        ITERATIONS_PER_CHECK
+    };
     let mut total: u128 = 0;
-    for start in (0..n).step_by(ITERATIONS_PER_CHECK as usize) {
-        for i in start..n.min(start + ITERATIONS_PER_CHECK) {
+    for start in (0..n).step_by(per_check as usize) {
+        for i in start..n.min(start + per_check) {
             total += term(u128::from(black_box(i)));
         }
         // The loop's backward jump, where CPython checks the eval breaker.

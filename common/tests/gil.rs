@@ -295,3 +295,27 @@ fn a_lock_keeps_a_free_threaded_count_exact() {
     });
     assert_eq!(*counter.lock().unwrap(), 40_000);
 }
+
+#[test]
+fn a_paced_iteration_costs_what_it_costs_cpython() {
+    use common::gil::{Loop, Pace, pace};
+    use common::workload::sum_of_squares;
+    // k iterations at CPython 3.12's pace take at least k times its cost per iteration (with a
+    // 2x margin below: natively they would take about a hundredth of it).
+    let k = 200_000;
+    for version in [PythonVersion::V3_12, PythonVersion::V2_7] {
+        let gil = Gil::new(GilConfig {
+            version,
+            pace: Pace::Cpython,
+            ..GilConfig::default()
+        });
+        let start = Instant::now();
+        gil.attach(|py| sum_of_squares(k, py));
+        let took = start.elapsed().as_secs_f64();
+        let cost = pace::cost(version, Loop::SumOfSquares).ns * 1e-9 * k as f64;
+        assert!(
+            took >= cost / 2.0,
+            "{version:?}: {took} s for {k}, CPython {cost} s"
+        );
+    }
+}

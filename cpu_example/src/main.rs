@@ -24,7 +24,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use common::cli::{self, CommonArgs, limits};
-use common::gil;
+use common::gil::{self, Loop};
 use common::progress::Progress;
 use common::report::{Report, Run};
 use common::threads::run_in_threads;
@@ -36,16 +36,17 @@ use common::workload::{expected_sum_of_squares, sum_of_squares};
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
 #[command(
-    after_help = "Limits: --n x --workers is at most 10^12 iterations; the largest run takes \
-about 20 minutes on 2 cores in a release build (0.75 ns an iteration, sequential then threads), \
-about half an hour with --features gil -- --python 2.7. Longer than a second, a run shows its \
-progress on a terminal's stderr."
+    after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
+(estimated from the cost of an iteration: 0.75 ns natively, 30 to 90 ns at CPython's pace, \
+measured by .ci/calibrate.py). Longer than a second, a run shows its progress on a terminal's \
+stderr."
 )]
 struct Cli {
-    /// Each worker sums the squares of 0..N (1 to 10^10). cpu_example.py's default is 5000000:
-    /// Rust does one iteration in about a nanosecond, CPython in tens, so Rust needs 20x more
-    #[arg(long, default_value_t = 100_000_000, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_N))]
-    n: u64,
+    /// Each worker sums the squares of 0..N (1 to 10^10) [default: 5000000, cpu_example.py's, at
+    /// CPython's pace (the GIL build); natively 100000000: Rust does an iteration in about a
+    /// nanosecond, CPython in tens]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_N))]
+    n: Option<u64>,
 
     /// How many times the work is done: sequentially, then by that many threads
     /// (1 to 1024) [default: the number of cores]
@@ -69,13 +70,15 @@ fn threaded(n: u64, workers: u64) -> std::io::Result<Vec<u128>> {
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
     cli.common.install_gil("cpu_example");
-    let n = cli.n;
+    let n = cli
+        .n
+        .unwrap_or_else(|| gil::default_size(5_000_000, 100_000_000));
     let workers = cli.workers.unwrap_or_else(cli::cores);
-    cli::at_most(
-        u128::from(n) * u128::from(workers),
-        limits::MAX_WORK,
+    // Sequential, then threads: at worst (under a GIL) the threads take as long again.
+    let iterations = 2 * u128::from(n) * u128::from(workers);
+    cli::within_an_hour(
+        gil::estimate(Loop::SumOfSquares, iterations),
         "--n x --workers",
-        "iterations in one mode",
     );
 
     let progress = Progress::new(&cli.common, "cpu_example", 2);

@@ -59,7 +59,9 @@ fn help_documents_every_option_and_default() {
         "--switch-interval",
         "--python",
         "--timeline",
-        "[default: 100000000]",
+        "--pace",
+        "[default: 5000000, cpu_example.py's, at CPython's pace",
+        "natively 100000000",
     ] {
         assert!(help.contains(option), "--help lacks {option}: {help}");
     }

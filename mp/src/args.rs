@@ -10,18 +10,19 @@ use crate::{add_sub, count, start_cost, worker};
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
 #[command(
-    after_help = "Limits: at most 64 workers x 10^10; the largest run takes about 20 \
-minutes on 2 cores in a release build (0.75 ns an iteration, four modes). Longer than a second, \
-a run shows its progress on a terminal's stderr."
+    after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
+(estimated from the cost of an iteration: 0.75 ns natively, 30 to 90 ns at CPython's pace; four \
+modes). Longer than a second, a run shows its progress on a terminal's stderr."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub scenario: Option<Scenario>,
 
-    /// Each worker sums the squares of 0..N (1 to 10^10). mp.py's default is 5000000: Rust does
-    /// one iteration in about a nanosecond, CPython in tens, so Rust needs 20x more to be seen
-    #[arg(long, default_value_t = 100_000_000, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_N))]
-    pub n: u64,
+    /// Each worker sums the squares of 0..N (1 to 10^10) [default: 5000000, mp.py's, at
+    /// CPython's pace (the GIL build); natively 100000000: Rust does an iteration in about a
+    /// nanosecond, CPython in tens]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_N))]
+    pub n: Option<u64>,
 
     /// How many times the work is done: sequentially, then by that many processes, then by rayon
     /// (1 to 64) [default: the number of cores]
@@ -54,8 +55,8 @@ so the largest takes about 58 minutes."
     AddSub(add_sub::Args),
     /// freeCodeCamp's count_up/count_down: sequential vs threads vs processes (25.8/24.5/8.3 s)
     #[command(
-        after_help = "Limits: --n at most 10^10; the largest run takes about half a \
-minute on 2 cores in a release build, about a minute with --features gil."
+        after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
+(three modes of 2 x N iterations, 0.75 ns each natively, 20 to 50 ns at CPython's pace)."
     )]
     Count(count::Args),
     /// The price of starting: a thread, a tokio task, an interpreter, a worker process, many times each

@@ -33,7 +33,7 @@ use std::time::Duration;
 
 use args::{Cli, Mode, Scenario};
 use common::cli;
-use common::gil::{self, Gil, Python};
+use common::gil::{self, Gil, Loop, Python};
 use common::interpreters::{Finished, run_in_interpreters};
 use common::outln;
 use common::process::{self, Failure};
@@ -56,20 +56,20 @@ fn sequential(n: u64, workers: u64) -> Vec<u128> {
 }
 
 /// Starts the workers, then collects one result from each: `(results, pids)`.
-fn processes(cli: &Cli, workers: u64) -> Result<(Vec<u128>, Vec<u32>), Failure> {
+fn processes(cli: &Cli, n: u64, workers: u64) -> Result<(Vec<u128>, Vec<u32>), Failure> {
     let command_lines = (0..workers as usize)
-        .map(|index| worker::command_line(cli.n, index, workers, &cli.common, &cli.process));
+        .map(|index| worker::command_line(n, index, workers, &cli.common, &cli.process));
     let (outputs, pids) = process::run_all(command_lines, Duration::from_secs(cli.timeout))?;
     Ok((worker::numbers(&outputs, &pids)?, pids))
 }
 
 /// `def interpreters(n, workers)`: one thread per interpreter, each interpreter with its own GIL
 /// (PEP 684), results back through a queue; returns them with the GILs' switches (none).
-fn interpreters(cli: &Cli, workers: u64) -> Result<Finished<u128>, Failure> {
+fn interpreters(cli: &Cli, n: u64, workers: u64) -> Result<Finished<u128>, Failure> {
     let own_gil = gil::global().map(Gil::config);
     run_in_interpreters(workers, own_gil, |index, py| {
         cli.process.interpreter_fault(index, workers);
-        sum_of_squares(cli.n, py)
+        sum_of_squares(n, py)
     })
     .map_err(|failed| Failure::Run(failed.to_string()))
 }
@@ -88,7 +88,7 @@ fn main() -> ExitCode {
     let cli: Cli = cli::parse();
     cli.common.install_gil("mp");
     if let Some(index) = cli.process.worker {
-        return worker::main(&cli.process, cli.n, index);
+        return worker::main(&cli.process, cli.n.unwrap_or(0), index);
     }
     let outcome = match &cli.scenario {
         Some(Scenario::AddSub(args)) => add_sub::run(args, &cli.common),
@@ -101,7 +101,10 @@ fn main() -> ExitCode {
 
 /// mp.py's `main()`: each mode in turn, timed, every total checked.
 fn run(cli: &Cli) -> Outcome {
-    let (n, workers) = (cli.n, cli.workers.unwrap_or_else(cli::cores));
+    let n = cli
+        .n
+        .unwrap_or_else(|| gil::default_size(5_000_000, 100_000_000));
+    let workers = cli.workers.unwrap_or_else(cli::cores);
     let expected = expected_sum_of_squares(n) * u128::from(workers);
     let mut report = Report::new("mp")
         .speedup_over("sequential")
@@ -116,6 +119,11 @@ fn run(cli: &Cli) -> Outcome {
     .into_iter()
     .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
     .collect();
+    let iterations = modes.len() as u128 * u128::from(n) * u128::from(workers);
+    cli::within_an_hour(
+        gil::estimate(Loop::SumOfSquares, iterations),
+        "--n x --workers",
+    );
     let progress = Progress::new(&cli.common, "mp", modes.len() as u64);
     for mode in modes {
         let run = match mode {
@@ -127,7 +135,7 @@ fn run(cli: &Cli) -> Outcome {
             }
             Mode::Processes => {
                 progress.step("processes");
-                let (outcome, elapsed) = timed(|| processes(cli, workers));
+                let (outcome, elapsed) = timed(|| processes(cli, n, workers));
                 let (results, pids) = outcome?;
                 Run::new("processes", elapsed)
                     .with("result", results.iter().sum::<u128>().to_string())
@@ -135,7 +143,7 @@ fn run(cli: &Cli) -> Outcome {
             }
             Mode::Interpreters => {
                 progress.step("interpreters");
-                let (outcome, elapsed) = timed(|| interpreters(cli, workers));
+                let (outcome, elapsed) = timed(|| interpreters(cli, n, workers));
                 let done = outcome?;
                 Run::new("interpreters", elapsed)
                     .with("result", done.results.iter().sum::<u128>().to_string())

@@ -76,15 +76,26 @@ pub fn command_line(
         "--n".to_string(),
         n.to_string(),
     ];
+    args.extend(gil_args(common));
+    if let (Some(fault), true) = (faults.fault, faults.is_faulty(index, workers)) {
+        let name = format!("{fault:?}").to_lowercase();
+        args.extend(["--fault".to_string(), name]);
+    }
+    args
+}
+
+/// The GIL options a worker runs under: the parent's.
+pub fn gil_args(common: &CommonArgs) -> Vec<String> {
+    let mut args = Vec::new();
     if let Some(ms) = common.switch_interval {
         args.extend(["--switch-interval".to_string(), ms.to_string()]);
     }
     if let Some(python) = common.python {
         args.extend(["--python".to_string(), python.as_str().to_string()]);
     }
-    if let (Some(fault), true) = (faults.fault, faults.is_faulty(index, workers)) {
-        let name = format!("{fault:?}").to_lowercase();
-        args.extend(["--fault".to_string(), name]);
+    if let Some(pace) = common.pace {
+        let pace = format!("{pace:?}").to_lowercase();
+        args.extend(["--pace".to_string(), pace]);
     }
     args
 }

@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use clap::Parser;
 use common::cli::{self, CommonArgs, limits};
-use common::gil::{self, Python};
+use common::gil::{self, Loop, Python};
 use common::progress::Progress;
 use common::report::{Report, Run};
 use common::threads::run_in_threads;
@@ -39,19 +39,20 @@ use common::timing::timed;
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
 #[command(
-    after_help = "Limits: at most 1024 threads x 10^9 increments; the largest run takes \
-about 10 minutes on 2 cores in a release build, about 20 with --features gil (one thread at a \
-time). Longer than a second, a run shows its progress on a terminal's stderr."
+    after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
+(estimated from the cost of an increment: about 1 ns natively, 70 to 90 ns at CPython's pace). \
+Longer than a second, a run shows its progress on a terminal's stderr."
 )]
 struct Cli {
     /// Threads incrementing the counter (1 to 1024)
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_THREADS))]
     workers: u64,
 
-    /// Increments per thread (1 to 10^9). share.py's default is 1000000: Rust does one increment
-    /// in about a nanosecond, CPython in tens, so Rust needs 25x more to show the race
-    #[arg(long, default_value_t = 25_000_000, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_INCREMENTS))]
-    increments: u64,
+    /// Increments per thread (1 to 10^9) [default: 1000000, share.py's, at CPython's pace (the
+    /// GIL build); natively 25000000: Rust does an increment in about a nanosecond, CPython in
+    /// tens]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_INCREMENTS))]
+    increments: Option<u64>,
 
     #[command(flatten)]
     common: CommonArgs,
@@ -65,6 +66,7 @@ fn increment(counter: &AtomicU64, py: Python<'_>) {
 }
 
 fn worker(counter: &AtomicU64, increments: u64, py: Python<'_>) {
+    let py = py.running(Loop::Increment); // with --pace cpython, an iteration takes CPython's time
     for _ in 0..increments {
         increment(counter, py);
         py.backward_jump(); // every CPython version may hand the GIL over here
@@ -74,13 +76,21 @@ fn worker(counter: &AtomicU64, increments: u64, py: Python<'_>) {
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
     cli.common.install_gil("share");
+    let increments = cli
+        .increments
+        .unwrap_or_else(|| gil::default_size(1_000_000, 25_000_000));
+    let total = u128::from(cli.workers) * u128::from(increments);
+    cli::within_an_hour(
+        gil::estimate(Loop::Increment, total),
+        "--workers x --increments",
+    );
     let counter = AtomicU64::new(0);
 
     let progress = Progress::new(&cli.common, "share", 1);
     progress.step("threads");
     let started = timed(|| {
         run_in_threads(cli.workers, |_| {
-            gil::attach(|py| worker(&counter, cli.increments, py))
+            gil::attach(|py| worker(&counter, increments, py))
         })
     });
     let elapsed = match started {
@@ -91,12 +101,12 @@ fn main() -> ExitCode {
     };
 
     drop(progress);
-    let expected = cli.workers * cli.increments;
+    let expected = cli.workers * increments;
     let got = counter.load(Relaxed);
     let lost = expected - got;
     let mut report = Report::new("share")
         .size("workers", cli.workers)
-        .size("increments", cli.increments);
+        .size("increments", increments);
     report.push(
         Run::new("threads", elapsed)
             .with("expected", expected)

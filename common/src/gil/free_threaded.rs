@@ -15,9 +15,13 @@ use super::{Gil, Python};
 
 impl Gil {
     /// Runs `f` attached to a free-threaded interpreter: registered, but with no lock to take.
-    /// The token is a native one, so its check points cost nothing.
+    /// The token holds no GIL, so its check points check nothing (at CPython's pace they still
+    /// take an iteration's time).
     pub(super) fn attach_free_threaded<R>(&self, f: impl FnOnce(Python<'_>) -> R) -> R {
         self.register(std::thread::current().name());
-        f(Python::native())
+        f(Python {
+            pace: self.paced_version(),
+            ..Python::native()
+        })
     }
 }

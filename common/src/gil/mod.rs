@@ -29,6 +29,7 @@
 mod free_threaded;
 pub mod new_gil;
 pub mod old_gil;
+pub mod pace;
 
 use std::cell::Cell;
 use std::sync::OnceLock;
@@ -49,6 +50,8 @@ use std::sync::{
 };
 
 pub use old_gil::CHECK_INTERVAL_TICKS;
+pub use pace::{Loop, Pace};
+use pace::{Paced, spin};
 
 use crate::latency::HOUR_US;
 use crate::timeline::{Mark, Timeline};
@@ -101,6 +104,8 @@ pub struct GilConfig {
     pub switch_interval: Duration,
     /// Record every take and drop with its time, to draw a timeline afterwards.
     pub record_timeline: bool,
+    /// Whose speed the loops run at: CPython's (the programs' default) or Rust's.
+    pub pace: Pace,
     /// A deliberate bug, to show that the loom models catch it (model checking only).
     #[cfg(loom)]
     #[doc(hidden)]
@@ -126,6 +131,7 @@ impl Default for GilConfig {
             version: PythonVersion::V3_12,
             switch_interval: DEFAULT_SWITCH_INTERVAL,
             record_timeline: false,
+            pace: Pace::Native,
             #[cfg(loom)]
             flaw: None,
         }
@@ -213,7 +219,14 @@ impl Gil {
         let _release = Release(&thread);
         f(Python {
             thread: Some(&thread),
+            pace: self.paced_version(),
+            current: None,
         })
+    }
+
+    /// The version whose pace the loops keep, if they keep one.
+    fn paced_version(&self) -> Option<PythonVersion> {
+        (self.config.pace == Pace::Cpython).then_some(self.config.version)
     }
 
     fn register(&self, name: Option<&str>) -> usize {
@@ -374,20 +387,46 @@ impl Drop for Release<'_, '_> {
 #[derive(Clone, Copy)]
 pub struct Python<'py> {
     thread: Option<&'py ThreadState<'py>>,
+    /// The CPython version whose pace the loops keep (`--pace cpython`), if any.
+    pace: Option<PythonVersion>,
+    /// The loop running now at that pace: what each check point spins for (see [`pace`]).
+    current: Option<Paced>,
 }
 
 impl<'py> Python<'py> {
     /// A token for code that runs with no GIL at all: plain Rust.
     pub fn native() -> Self {
-        Self { thread: None }
+        Self {
+            thread: None,
+            pace: None,
+            current: None,
+        }
+    }
+
+    /// The same token, for a loop of kind `work`: at CPython's pace, each of its iterations
+    /// (from one backward jump to the next) then costs what it costs CPython. Natively, the
+    /// token is unchanged.
+    pub fn running(self, work: Loop) -> Self {
+        Self {
+            current: self.pace.map(|version| Paced::new(version, work)),
+            ..self
+        }
+    }
+
+    /// Whether the loops run at CPython's pace: then every iteration has its own check point.
+    pub fn is_paced(self) -> bool {
+        self.current.is_some()
     }
 
     /// An eval-breaker check point at a loop's backward jump (or a call): every CPython version
     /// checks here, so the holder may hand the GIL over at this point.
     #[inline(always)]
     pub fn backward_jump(self) {
+        if let Some(paced) = self.current {
+            spin(paced.before_jump);
+        }
         if let Some(thread) = self.thread {
-            thread.check_point();
+            thread.check_point(self.current.map_or(1, |paced| paced.ticks));
         }
     }
 
@@ -395,13 +434,18 @@ impl<'py> Python<'py> {
     /// of `counter += 1`. CPython 3.9 and older check the eval breaker here; 3.10 and later don't.
     #[inline(always)]
     pub fn between_bytecodes(self) {
+        if let Some(paced) = self.current {
+            spin(paced.before_between);
+        }
         if let Some(thread) = self.thread
             && matches!(
                 thread.gil.config.version,
                 PythonVersion::V2_7 | PythonVersion::V3_9
             )
         {
-            thread.check_point();
+            // Natively a check point is a tick; at CPython's pace the backward jump counts the
+            // whole iteration's.
+            thread.check_point(if self.current.is_some() { 0 } else { 1 });
         }
     }
 
@@ -440,10 +484,12 @@ impl<'py> Python<'py> {
 }
 
 impl ThreadState<'_> {
+    /// An eval-breaker check point; `ticks` is what the old GIL counts for the instructions
+    /// since the last one.
     #[inline(always)]
-    fn check_point(&self) {
+    fn check_point(&self, ticks: i32) {
         if self.gil.config.version == PythonVersion::V2_7 {
-            self.tick();
+            self.tick(ticks);
         } else if self.gil.drop_request.load(Relaxed) {
             self.gil.yield_to_waiter(self.id);
         }
@@ -477,6 +523,26 @@ pub fn under_gil() -> bool {
 /// Whether this run imitates free-threaded CPython 3.13t (`--features gil -- --python 3.13t`).
 pub fn free_threaded() -> bool {
     global().is_some_and(|gil| !gil.config().version.has_gil())
+}
+
+/// Whether this run's loops keep CPython's pace (`--features gil`, `--pace cpython`).
+pub fn paced() -> bool {
+    global().is_some_and(|gil| gil.config().pace == Pace::Cpython)
+}
+
+/// A size's default: the `.py`'s at CPython's pace, Rust's own (larger: Rust does an iteration
+/// in about a nanosecond, CPython in tens) at Rust's.
+pub fn default_size(python: u64, rust: u64) -> u64 {
+    if paced() { python } else { rust }
+}
+
+/// Roughly how long `iterations` of `work` take in this run, on one core: for the limits.
+pub fn estimate(work: Loop, iterations: u128) -> Duration {
+    let ns = match global().filter(|gil| gil.config().pace == Pace::Cpython) {
+        Some(gil) => pace::cost(gil.config().version, work).ns,
+        None => pace::native_ns(work),
+    };
+    Duration::from_secs_f64((iterations as f64 * ns / 1e9).min(1e12))
 }
 
 /// Runs `f` as a Python thread would: under the process's GIL with `--features gil`, natively

@@ -38,10 +38,11 @@ impl Gil {
 }
 
 impl ThreadState<'_> {
-    /// One tick of `_Py_Ticker`: every [`CHECK_INTERVAL_TICKS`] check points, let go and ask again.
+    /// `ticks` ticks of `_Py_Ticker` (a check point stands for one, or at CPython's pace for an
+    /// iteration's worth): every [`CHECK_INTERVAL_TICKS`], let go and ask again.
     #[inline(always)]
-    pub(super) fn tick(&self) {
-        let left = self.ticks.get() - 1;
+    pub(super) fn tick(&self, ticks: i32) {
+        let left = self.ticks.get() - ticks;
         if left > 0 {
             self.ticks.set(left);
         } else {

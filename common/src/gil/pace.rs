@@ -1,0 +1,139 @@
+//! CPython's pace: each simulated loop iteration costs what it costs the interpreter being
+//! imitated, so that a switch interval spans as many iterations as it does in CPython.
+//!
+//! Rust does one iteration of `total += i * i` in under a nanosecond, CPython in 30 to 100: at
+//! Rust's own speed, a 5 ms switch interval is millions of iterations, in CPython tens of
+//! thousands, and what depends on that ratio (how many updates `share` loses on 3.9, how long
+//! 100 ticks of the old GIL last) comes out different. With `--pace cpython` (the GIL build's
+//! default) every iteration spins for CPython's time, measured on this machine by
+//!
+//! ```text
+//! PYENV_VERSION=2.7.18 python .ci/calibrate.py   # and 3.9.18, 3.12.1
+//! ```
+//!
+//! (2026-11-22, 2 cores, medians of four runs of that script's five-run medians). `--pace
+//! native` keeps Rust's speed, for measuring the GIL's own overhead.
+//!
+//! Within an iteration the time is split where CPython checks its eval breaker: for `share`'s
+//! `counter += 1` on 3.9, the instructions between the read (`LOAD_GLOBAL counter`) and the write
+//! (`STORE_GLOBAL counter`) are 3 of the loop's 14 (`LOAD_GLOBAL`, `LOAD_CONST`, `INPLACE_ADD`),
+//! so a fifth of the time is spent where a drop request is served between the read and the
+//! write. The old GIL counts ticks only for instructions that do not skip the ticker
+//! (`LOAD_FAST`, `STORE_FAST`, `LOAD_CONST`, `POP_TOP` do), so an iteration is a few ticks.
+
+use std::hint::black_box;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use super::PythonVersion;
+
+/// Whose speed the simulated loops run at (`--pace`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Pace {
+    /// Each iteration costs what it costs the imitated CPython on this machine.
+    Cpython,
+    /// Rust's own speed: about a nanosecond an iteration.
+    Native,
+}
+
+/// The loops the programs run, each with its own cost per iteration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loop {
+    /// `for i in range(n): total += i * i` (cpu_example, mp).
+    SumOfSquares,
+    /// `for i in range(n): count = count + i` (mp count, the convoy's CPU thread).
+    Count,
+    /// `for _ in range(n): increment()` with `counter += 1` inside (share).
+    Increment,
+    /// The same under `with lock:` (share2).
+    LockedIncrement,
+}
+
+/// What one iteration of a loop costs a CPython version.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cost {
+    /// Nanoseconds, measured by `.ci/calibrate.py`.
+    pub ns: f64,
+    /// Of those, the share spent between a statement's read and its write, where 3.9 and 2.7
+    /// may switch (`between_bytecodes`); the rest ends at the backward jump.
+    pub between: f64,
+    /// The old GIL's ticks (instructions that decrement `_Py_Ticker`) per iteration.
+    pub ticks: u32,
+}
+
+/// CPython's cost per iteration of each loop, per version (see the module's docs).
+pub fn cost(version: PythonVersion, work: Loop) -> Cost {
+    use Loop::*;
+    use PythonVersion::*;
+    let (ns, between, ticks) = match (version, work) {
+        (V2_7, SumOfSquares) => (32.4, 0.0, 4),
+        (V2_7, Count) => (19.5, 0.0, 3),
+        (V2_7, Increment) => (69.0, 0.21, 8),
+        (V2_7, LockedIncrement) => (210.0, 0.1, 16),
+        (V3_9, SumOfSquares) => (70.0, 0.0, 4),
+        (V3_9, Count) => (40.0, 0.0, 3),
+        (V3_9, Increment) => (92.0, 0.21, 8),
+        (V3_9, LockedIncrement) => (225.0, 0.1, 16),
+        // 3.12 and the free-threaded 3.13t (measured like 3.12 where it was not built).
+        (V3_12 | V3_13t, SumOfSquares) => (88.0, 0.0, 4),
+        (V3_12 | V3_13t, Count) => (48.0, 0.0, 3),
+        (V3_12 | V3_13t, Increment) => (70.0, 0.21, 8),
+        (V3_12 | V3_13t, LockedIncrement) => (278.0, 0.1, 16),
+    };
+    Cost { ns, between, ticks }
+}
+
+/// Rust's own cost of an iteration, roughly (release build), for estimating run times.
+pub fn native_ns(work: Loop) -> f64 {
+    match work {
+        Loop::SumOfSquares | Loop::Count => 0.75,
+        Loop::Increment => 1.0,
+        Loop::LockedIncrement => 20.0,
+    }
+}
+
+/// An iteration at CPython's pace, in spin units: the part before the read-write check point
+/// and the part before the backward jump, and the old GIL's ticks.
+#[derive(Clone, Copy, Debug)]
+pub struct Paced {
+    pub(super) before_between: u32,
+    pub(super) before_jump: u32,
+    pub(super) ticks: i32,
+}
+
+impl Paced {
+    pub(super) fn new(version: PythonVersion, work: Loop) -> Self {
+        let cost = cost(version, work);
+        let units = |ns: f64| (ns * units_per_ns()).round() as u32;
+        Self {
+            before_between: units(cost.ns * cost.between),
+            before_jump: units(cost.ns * (1.0 - cost.between)),
+            ticks: cost.ticks as i32,
+        }
+    }
+}
+
+/// Spins for `units` (see [`units_per_ns`]): CPU time, like an interpreter's, not a sleep.
+#[inline(always)]
+pub(super) fn spin(units: u32) {
+    for unit in 0..units {
+        black_box(unit);
+    }
+}
+
+/// How many spin units this machine does in a nanosecond, measured once per process (a few
+/// milliseconds): the fastest of five runs of four million units.
+pub fn units_per_ns() -> f64 {
+    static MEASURED: OnceLock<f64> = OnceLock::new();
+    *MEASURED.get_or_init(|| {
+        const UNITS: u32 = 4_000_000;
+        let fastest = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                spin(UNITS);
+                start.elapsed().as_nanos().max(1) as f64
+            })
+            .fold(f64::INFINITY, f64::min);
+        f64::from(UNITS) / fastest
+    })
+}
