@@ -11,6 +11,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 
 NATIVE = "target/release"
 GIL = "target/gil/release"
@@ -76,14 +77,13 @@ def the_map(python3, version):
     """One GIL, no GIL, one GIL per interpreter, one per process, asyncio: ours and CPython's.
 
     Each cell is the range over `runs` interleaved runs (ours, then CPython's, then ours, ...), at
-    the .py's sizes on both sides for share (4 threads x 10^6). For the CPU work, n = 5 x 10^6 for
-    CPython (the .py's default) and 4 x 10^8 for Rust, so that each run lasts about a second on
-    both sides: speedups, not seconds, are compared.
+    the .py's sizes on both sides (share 4 threads x 10^6, the CPU work n = 5 x 10^6): the GIL
+    build runs at CPython's pace.
     """
     runs = 5
     py312, py313, py313t = cpython("3.12"), cpython("3.13"), free_threaded_python()
     cpu_py = ["--workers", "2", "--n", "5000000"]
-    cpu = ["--workers", "2", "--n", "400000000"]
+    cpu = cpu_py  # the GIL build runs at CPython's pace: the same sizes on both sides
     share_args = ["--workers", "4", "--increments", "1000000"]
     cells = {key: [] for key in [
         "gil_cpu", "gil_cpu_py", "gil_share", "gil_share_py",
@@ -165,12 +165,93 @@ print((time.time() - t) / s)
 """
 
 
+# share.py in Python 2's words (the crates' .py files are Python 3).
+SHARE_PY2 = """
+import threading, sys
+counter = [0]
+def increment():
+    counter[0] += 1
+def worker(n):
+    for _ in xrange(n):
+        increment()
+workers, n = int(sys.argv[1]), int(sys.argv[2])
+threads = [threading.Thread(target=worker, args=(n,)) for _ in range(workers)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(1.0 - float(counter[0]) / (workers * n))
+"""
+
+
+def compare(runs=5):
+    """The model beside CPython, same program, same arguments, interleaved runs: medians and ranges."""
+    versions = [("2.7", cpython("2.7")), ("3.9", cpython("3.9")), ("3.12", cpython("3.12"))]
+    cpu_args = ["--workers", "2", "--n", "5000000"]
+    share_args = ["--workers", "4", "--increments", "1000000"]
+    cells = {}
+
+    def add(key, value):
+        cells.setdefault(key, []).append(value)
+
+    for _ in range(runs):
+        for version, interpreter in versions:
+            r = rust(GIL, "cpu_example", *cpu_args, "--python", version)
+            add(("cpu", version, "model"), seconds(r, "threads") / seconds(r, "sequential"))
+            if interpreter and version == "2.7":
+                script = CPU_EXAMPLE_PY2.replace("n = 3000000", "n = 5000000")
+                add(("cpu", version, "cpython"), float(subprocess.run([interpreter, "-c", script], check=True, capture_output=True, text=True).stdout))
+            elif interpreter:
+                p = py(interpreter, "cpu_example/cpu_example.py", *cpu_args)
+                add(("cpu", version, "cpython"), seconds(p, "threads") / seconds(p, "sequential"))
+            r = rust(GIL, "share", *share_args, "--python", version)
+            add(("share", version, "model"), lost_share(r))
+            if interpreter and version == "2.7":
+                out = subprocess.run([interpreter, "-c", SHARE_PY2, "4", "1000000"], check=True, capture_output=True, text=True).stdout
+                add(("share", version, "cpython"), 100.0 * float(out))
+            elif interpreter:
+                add(("share", version, "cpython"), lost_share(py(interpreter, "share/share.py", *share_args)))
+            r = rust(GIL, "base", "convoy", "--python", version)
+            alone, beside = run_of(r, "alone")["p50_ms"], run_of(r, "beside_cpu_thread")["p50_ms"]
+            add(("convoy", version, "model"), beside / alone)
+            if interpreter:
+                out = subprocess.run([interpreter, "base/convoy.py", "--json"], check=True, capture_output=True, text=True).stdout
+                p50 = json.loads(out)["p50_ms"]
+                add(("convoy", version, "cpython"), p50["beside_cpu_thread"] / p50["alone"])
+        r = rust(NATIVE, "base", "convoy")
+        add(("convoy", "native", "model"), run_of(r, "beside_cpu_thread")["p50_ms"] / run_of(r, "alone")["p50_ms"])
+        start = time.perf_counter()
+        rust(GIL, "cpu_example")
+        add(("default", "3.12", "model"), time.perf_counter() - start)
+        start = time.perf_counter()
+        py(sys.executable, "cpu_example/cpu_example.py")
+        add(("default", "3.12", "cpython"), time.perf_counter() - start)
+
+    def cell(key, fmt="{:.2f}", unit=""):
+        return spread(cells[key], fmt, unit) if key in cells else "not installed"
+
+    print(f"\n### The simulated GIL beside CPython: same program, same arguments\n")
+    print(f"{runs} interleaved runs each, median (lowest–highest); the GIL build at CPython's pace "
+          f"(`--pace cpython`, the default), CPython under pyenv.\n")
+    print("| what (arguments) | version | model | CPython |")
+    print("|---|---|---|---|")
+    for version, _ in versions:
+        print(f"| cpu_example threads / sequential time (`--workers 2 --n 5000000`) | {version} | {cell(('cpu', version, 'model'))} | {cell(('cpu', version, 'cpython'))} |")
+    for version, _ in versions:
+        print(f"| share: updates lost (`--workers 4 --increments 1000000`) | {version} | {cell(('share', version, 'model'), '{:.0f}', ' %')} | {cell(('share', version, 'cpython'), '{:.0f}', ' %')} |")
+    for version, _ in versions:
+        print(f"| convoy: round-trip p50 beside a CPU thread / alone (0.2 ms device) | {version} | {cell(('convoy', version, 'model'), '{:.1f}', 'x')} | {cell(('convoy', version, 'cpython'), '{:.1f}', 'x')} |")
+    print(f"| convoy, no GIL (native build) | - | {cell(('convoy', 'native', 'model'), '{:.1f}', 'x')} | |")
+    print(f"| cpu_example with its defaults: whole run, s (`cargo run --release`-built GIL binary vs `python3 cpu_example.py`) | 3.12 model / {sys.version.split()[0]} | {cell(('default', '3.12', 'model'), '{:.2f}', ' s')} | {cell(('default', '3.12', 'cpython'), '{:.2f}', ' s')} |")
+
+
 def main():
     python3 = sys.executable
     version = sys.version.split()[0]
     print(f"Measured on {os.cpu_count()} cores; CPython {version} is `python3`.\n")
     if "--map" in sys.argv:
         the_map(python3, version)
+        return
+    if "--compare" in sys.argv:
+        compare()
         return
 
     print("### Native Rust (release build, `cargo run --release -p X`)\n")
@@ -191,47 +272,17 @@ def main():
             speedup = f"{first['seconds'] / run['seconds']:.2f}x vs {first['mode']}" if len(result["runs"]) > 1 else ""
             print(f"| {program} | {run['mode']} | {run['seconds']:.3f} | {speedup} | {shown} |")
 
-    print("\n### The simulated GIL beside CPython (same machine, same run)\n")
+    compare()
+
+    print("\n### The other programs under the simulated GIL, beside CPython (same arguments)\n")
     print("| what | Rust, `--features gil` | CPython | |")
     print("|---|---|---|---|")
-
-    def cpu_ratio_rust(python):
-        r = rust(GIL, "cpu_example", "--workers", "2", "--python", python)
-        return seconds(r, "threads") / seconds(r, "sequential")
-
-    def cpu_ratio_py(interpreter):
-        r = py(interpreter, "cpu_example/cpu_example.py", "--workers", "2", "--n", "3000000")
-        return seconds(r, "threads") / seconds(r, "sequential")
-
-    rust_312 = median_of(5, lambda: cpu_ratio_rust("3.12"))
-    py_3 = median_of(5, lambda: cpu_ratio_py(python3))
-    print(f"| cpu_example: 2 threads / sequential time | {rust_312:.2f} (model 3.12) | {py_3:.2f} ({version}) | about 1: no speedup |")
-    py39 = cpython("3.9")
-    if py39:
-        rust_39 = median_of(5, lambda: cpu_ratio_rust("3.9"))
-        py_39 = median_of(3, lambda: cpu_ratio_py(py39))
-        print(f"| cpu_example, 3.9 | {rust_39:.2f} (model 3.9) | {py_39:.2f} (3.9) | |")
-    rust_27 = median_of(5, lambda: cpu_ratio_rust("2.7"))
-    py27 = cpython("2.7")
-    if py27:
-        py_27 = median_of(3, lambda: float(subprocess.run([py27, "-c", CPU_EXAMPLE_PY2], check=True, capture_output=True, text=True).stdout))
-        print(f"| cpu_example, old GIL | {rust_27:.2f} (model 2.7) | {py_27:.2f} (2.7) | slower than sequential |")
-    else:
-        print(f"| cpu_example, old GIL | {rust_27:.2f} (model 2.7) | no CPython 2.7 here | slower than sequential |")
-
-    r = rust(GIL, "share")
-    p = py(python3, "share/share.py")
-    print(f"| share: updates lost | {run_of(r, 'threads')['lost']} of {run_of(r, 'threads')['expected']} (model 3.12) | {run_of(p, 'threads')['lost']} of {run_of(p, 'threads')['expected']} ({version}) | none since 3.10 |")
-    if py39:
-        r = rust(GIL, "share", "--python", "3.9")
-        p = py(py39, "share/share.py")
-        print(f"| share, 3.9 | {run_of(r, 'threads')['lost']} of {run_of(r, 'threads')['expected']} (model 3.9) | {run_of(p, 'threads')['lost']} of {run_of(p, 'threads')['expected']} (3.9) | many lost |")
     r = rust(GIL, "share2", "--python", "3.9")
     p = py(python3, "share2/share2.py")
-    print(f"| share2: updates lost with a lock | {run_of(r, 'mutex')['lost']} (model 3.9) | {run_of(p, 'mutex')['lost']} ({version}) | never |")
+    print(f"| share2: updates lost with a lock (4 x 10^6) | {run_of(r, 'mutex')['lost']} (model 3.9) | {run_of(p, 'mutex')['lost']} ({version}) | never |")
 
-    r = rust(GIL, "mp", "--workers", "2")
-    p = py(python3, "mp/mp.py", "--workers", "2", "--n", "3000000")
+    r = rust(GIL, "mp", "--workers", "2", "--modes", "sequential,processes")
+    p = py(python3, "mp/mp.py", "--workers", "2", "--modes", "sequential,processes")
     print(f"| mp: 2 processes, speedup | {seconds(r, 'sequential') / seconds(r, 'processes'):.2f}x | {seconds(p, 'sequential') / seconds(p, 'processes'):.2f}x | own GIL each |")
     r = rust(GIL, "base")
     p = py(python3, "base/base.py")
@@ -246,10 +297,10 @@ def main():
     bench = subprocess.run(["cargo", "bench", "-q", "-p", "common", "--bench", "gil_overhead"],
                            check=True, capture_output=True, text=True).stdout.strip().splitlines()
     print("- `cargo bench -p common --bench gil_overhead`: " + " / ".join(line.strip() for line in bench[1:]))
-    long = ["--workers", "2", "--n", "400000000"]
+    long = ["--workers", "2", "--n", "400000000", "--pace", "native"]
     s5 = median_of(3, lambda: rust(GIL, "cpu_example", *long)["gil_stats"]["switches"])
     s20 = median_of(3, lambda: rust(GIL, "cpu_example", *long, "--switch-interval", "20")["gil_stats"]["switches"])
-    print(f"- cpu_example --n 400000000, 2 threads, median of 3: {s5} switches at --switch-interval 5, {s20} at 20 (ratio {s20 / s5:.2f})")
+    print(f"- cpu_example --n 400000000 --pace native, 2 threads, median of 3: {s5} switches at --switch-interval 5, {s20} at 20 (ratio {s20 / s5:.2f})")
     the_map(python3, version)
 
 

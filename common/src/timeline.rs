@@ -122,7 +122,7 @@ impl Timeline {
     }
 
     /// The terminal picture: one row per thread, one column per `us_per_column` microseconds,
-    /// each column showing what the thread did for most of that time.
+    /// each column shaded by the share of it the thread held the GIL.
     pub fn render_text(&self, names: &[String], window: (u64, u64), us_per_column: u64) -> String {
         let (start, end) = window;
         let us_per_column = us_per_column.max(1);
@@ -134,7 +134,7 @@ impl Timeline {
             for column in 0..columns as u64 {
                 let from = start + column * us_per_column;
                 let to = from + us_per_column;
-                row.push(dominant(&spans, from, to).glyph());
+                row.push(glyph(time_in(&spans, from, to), to - from));
             }
             // A thread that did nothing in the window (finished, not started) is left out.
             if row.chars().all(|c| c == Mark::Released.glyph()) {
@@ -144,9 +144,8 @@ impl Timeline {
         }
         let _ = writeln!(
             out,
-            "  {:>width$}  {} = holds the GIL, {} = waits for it, blank = released; one column = {} ms, from {:.1} ms to {:.1} ms",
+            "  {:>width$}  █ ▓ ▒ ░ = held the GIL for ≥ 3/4, ≥ 1/2, ≥ 1/4, less of the column; {} = only waited for it, blank = released; one column = {} ms, from {:.1} ms to {:.1} ms",
             "",
-            Mark::Holding.glyph(),
             Mark::Waiting.glyph(),
             us_per_column as f64 / 1000.0,
             start as f64 / 1000.0,
@@ -187,15 +186,32 @@ impl Timeline {
                 y + row_h * 0.65,
                 escape(name)
             );
-            for span in spans.iter().filter(|s| s.to_us > start && s.from_us < end) {
-                let (x0, x1) = (x(span.from_us.max(start)), x(span.to_us.min(end)));
+            // One bar per 2 pixels, as dark as the share of it the thread held the GIL (or
+            // grey where it only waited): spans of a few microseconds stay visible, truthfully.
+            let bins = (plot_w / 2.0) as u64;
+            let bin_us = (end - start).div_ceil(bins).max(1);
+            for bin in 0..bins {
+                let (from, to) = (start + bin * bin_us, (start + (bin + 1) * bin_us).min(end));
+                if from >= to {
+                    break;
+                }
+                let time = time_in(spans, from, to);
+                let held = time[Mark::Holding as usize] as f64 / (to - from) as f64;
+                let (mark, opacity) = if held > 0.0 {
+                    (Mark::Holding, held.max(0.2))
+                } else if time[Mark::Waiting as usize] > 0 {
+                    (Mark::Waiting, 1.0)
+                } else {
+                    continue;
+                };
+                let (x0, x1) = (x(from), x(to));
                 let _ = writeln!(
                     svg,
-                    "<rect x=\"{x0:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{}\"/>",
+                    "<rect x=\"{x0:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{}\" fill-opacity=\"{opacity:.2}\"/>",
                     y + 3.0,
-                    (x1 - x0).max(0.3),
+                    x1 - x0,
                     row_h - 6.0,
-                    span.mark.colour()
+                    mark.colour()
                 );
             }
         }
@@ -236,18 +252,28 @@ impl Timeline {
 }
 
 /// The state a thread spent most of `[from, to)` in.
-fn dominant(spans: &[Span], from: u64, to: u64) -> Mark {
+/// How long the thread spent holding, waiting and released between `from` and `to` (µs).
+fn time_in(spans: &[Span], from: u64, to: u64) -> [u64; 3] {
     let mut time = [0u64; 3];
     for span in spans.iter().filter(|s| s.to_us > from && s.from_us < to) {
         let overlap = span.to_us.min(to) - span.from_us.max(from);
         time[span.mark as usize] += overlap;
     }
-    let marks = [Mark::Holding, Mark::Waiting, Mark::Released];
-    if time.iter().all(|&t| t == 0) {
-        return Mark::Released;
+    time
+}
+
+/// A column's glyph by the share of it the thread held the GIL: the old GIL changes hands every
+/// few microseconds, and a column must never look empty of a holder while a thread ran.
+fn glyph(time: [u64; 3], column: u64) -> char {
+    let held = time[Mark::Holding as usize] as f64 / column.max(1) as f64;
+    match held {
+        h if h >= 0.75 => Mark::Holding.glyph(),
+        h if h >= 0.5 => '▓',
+        h if h >= 0.25 => '▒',
+        h if h > 0.0 => '░',
+        _ if time[Mark::Waiting as usize] > 0 => Mark::Waiting.glyph(),
+        _ => Mark::Released.glyph(),
     }
-    let best = (0..3).max_by_key(|&i| time[i]).unwrap_or(2);
-    marks[best]
 }
 
 /// A round axis step giving about ten ticks over `length_us`.
@@ -322,12 +348,40 @@ mod tests {
     }
 
     #[test]
-    fn svg_has_a_rectangle_per_span() {
+    fn svg_shades_each_bar_by_the_share_held() {
         let t = two_threads_taking_turns();
         let names = vec!["a".to_string(), "b".to_string()];
         let svg = t.render_svg(&names, t.window(100_000), "test");
         assert!(svg.starts_with("<svg"));
-        assert_eq!(svg.matches("fill=\"#2e7d32\"").count(), 3 + 1); // 3 holds + legend
+        // Whole bars held are fully opaque; the window is 14 ms, of which 14 held in all.
+        assert!(
+            svg.contains("fill=\"#2e7d32\" fill-opacity=\"1.00\""),
+            "{svg}"
+        );
+    }
+
+    /// The old GIL: two threads trading it every 2 µs. No column may look as if nobody held
+    /// it: each thread held about half of each one.
+    #[test]
+    fn a_gil_that_changes_hands_every_few_microseconds_is_drawn_as_shared() {
+        let mut t = Timeline::new(true);
+        t.push(1, 0, Mark::Waiting);
+        for step in 0..2_500u64 {
+            let (holder, waiter) = if step % 2 == 0 { (0, 1) } else { (1, 0) };
+            t.push(holder, step * 2, Mark::Holding);
+            t.push(waiter, step * 2, Mark::Waiting);
+        }
+        t.push(0, 5_000, Mark::Released);
+        t.push(1, 5_000, Mark::Released);
+        let names = vec!["a".to_string(), "b".to_string()];
+        let text = t.render_text(&names, (0, 5_000), 1_000);
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(rows[0], "  a |▓▓▓▓▓|");
+        assert_eq!(rows[1], "  b |▓▓▓▓▓|");
+        let svg = t.render_svg(&names, (0, 5_000), "old GIL");
+        // Every bar is a share held: none is grey (only waited), but for the legend's.
+        assert_eq!(svg.matches("#f9a825").count(), 1, "{svg}");
+        assert!(svg.contains("fill-opacity=\"0.60\""), "{svg}");
     }
 
     #[test]

@@ -31,7 +31,6 @@ pub mod new_gil;
 pub mod old_gil;
 pub mod pace;
 
-use std::cell::Cell;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -41,12 +40,12 @@ use serde_json::{Value, json};
 #[cfg(loom)]
 use loom::sync::{
     Condvar, Mutex, MutexGuard,
-    atomic::{AtomicBool, Ordering::Relaxed},
+    atomic::{AtomicBool, AtomicI32, Ordering::Relaxed},
 };
 #[cfg(not(loom))]
 use std::sync::{
     Condvar, Mutex, MutexGuard,
-    atomic::{AtomicBool, Ordering::Relaxed},
+    atomic::{AtomicBool, AtomicI32, Ordering::Relaxed},
 };
 
 pub use old_gil::CHECK_INTERVAL_TICKS;
@@ -144,6 +143,9 @@ pub struct Gil {
     /// `gil_drop_request`, the bit of the eval breaker that asks the holder to let go. It is the
     /// only thing a running thread looks at on its hot path, with a relaxed load, as CPython does.
     drop_request: AtomicBool,
+    /// The old GIL's `_Py_Ticker`: ticks left before the periodic release. One per interpreter,
+    /// as in CPython 2, counted down by whichever thread holds the GIL.
+    ticker: AtomicI32,
     state: Mutex<State>,
     /// Signalled when the GIL is dropped: waiters wake up and look again (`gil->cond`).
     cond: Condvar,
@@ -190,6 +192,7 @@ impl Gil {
             }),
             config,
             drop_request: AtomicBool::new(false),
+            ticker: AtomicI32::new(CHECK_INTERVAL_TICKS),
             cond: Condvar::new(),
             switch_cond: Condvar::new(),
             origin: Instant::now(),
@@ -209,11 +212,7 @@ impl Gil {
             return self.attach_free_threaded(f);
         }
         let id = self.register(std::thread::current().name());
-        let thread = ThreadState {
-            gil: self,
-            id,
-            ticks: Cell::new(CHECK_INTERVAL_TICKS),
-        };
+        let thread = ThreadState { gil: self, id };
         self.take(id);
         // Released on the way out even if `f` panics, so one failing thread can't hang the rest.
         let _release = Release(&thread);
@@ -368,8 +367,6 @@ impl GilStats {
 struct ThreadState<'gil> {
     gil: &'gil Gil,
     id: usize,
-    /// The old GIL's `_Py_Ticker`: check points left before the periodic release.
-    ticks: Cell<i32>,
 }
 
 /// Releases the GIL when `attach` ends, normally or by a panic.
@@ -426,7 +423,7 @@ impl<'py> Python<'py> {
             spin(paced.before_jump);
         }
         if let Some(thread) = self.thread {
-            thread.check_point(self.current.map_or(1, |paced| paced.ticks));
+            thread.check_point(self.current.map_or(1, |paced| paced.ticks_jump));
         }
     }
 
@@ -443,9 +440,9 @@ impl<'py> Python<'py> {
                 PythonVersion::V2_7 | PythonVersion::V3_9
             )
         {
-            // Natively a check point is a tick; at CPython's pace the backward jump counts the
-            // whole iteration's.
-            thread.check_point(if self.current.is_some() { 0 } else { 1 });
+            // Natively a check point is a tick; at CPython's pace, the ticks of the instructions
+            // between the read and the write.
+            thread.check_point(self.current.map_or(1, |paced| paced.ticks_between));
         }
     }
 

@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use super::{Gil, ThreadState};
+use super::{Gil, Relaxed, ThreadState};
 
 /// CPython 2's default check interval: `sys.getcheckinterval()` is 100 ticks.
 pub const CHECK_INTERVAL_TICKS: i32 = 100;
@@ -42,11 +42,18 @@ impl ThreadState<'_> {
     /// iteration's worth): every [`CHECK_INTERVAL_TICKS`], let go and ask again.
     #[inline(always)]
     pub(super) fn tick(&self, ticks: i32) {
-        let left = self.ticks.get() - ticks;
+        // Only the holder counts, so a load and a store do: no other thread writes meanwhile.
+        let left = self.gil.ticker.load(Relaxed) - ticks;
         if left > 0 {
-            self.ticks.set(left);
+            self.gil.ticker.store(left, Relaxed);
         } else {
-            self.ticks.set(CHECK_INTERVAL_TICKS);
+            // CPython tests `--_Py_Ticker < 0`: a release every 101 instructions, so the
+            // release point moves through the loop from one interval to the next. The ticks past
+            // zero belong to the next interval, so that here too it moves, instead of always
+            // falling at the same check point.
+            self.gil
+                .ticker
+                .store(CHECK_INTERVAL_TICKS + 1 + left, Relaxed);
             self.gil.release_and_reacquire(self.id);
         }
     }
