@@ -190,6 +190,8 @@ impl Timeline {
             // grey where it only waited): spans of a few microseconds stay visible, truthfully.
             let bins = (plot_w / 2.0) as u64;
             let bin_us = (end - start).div_ceil(bins).max(1);
+            // Bars of one kind and shade that follow each other are drawn as one.
+            let mut bars: Vec<(u64, u64, Mark, String)> = Vec::new();
             for bin in 0..bins {
                 let (from, to) = (start + bin * bin_us, (start + (bin + 1) * bin_us).min(end));
                 if from >= to {
@@ -198,16 +200,24 @@ impl Timeline {
                 let time = time_in(spans, from, to);
                 let held = time[Mark::Holding as usize] as f64 / (to - from) as f64;
                 let (mark, opacity) = if held > 0.0 {
-                    (Mark::Holding, held.max(0.2))
+                    (Mark::Holding, format!("{:.2}", held.max(0.2)))
                 } else if time[Mark::Waiting as usize] > 0 {
-                    (Mark::Waiting, 1.0)
+                    (Mark::Waiting, "1.00".to_string())
                 } else {
                     continue;
                 };
+                match bars.last_mut() {
+                    Some(last) if last.1 == from && last.2 == mark && last.3 == opacity => {
+                        last.1 = to;
+                    }
+                    _ => bars.push((from, to, mark, opacity)),
+                }
+            }
+            for (from, to, mark, opacity) in bars {
                 let (x0, x1) = (x(from), x(to));
                 let _ = writeln!(
                     svg,
-                    "<rect x=\"{x0:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{}\" fill-opacity=\"{opacity:.2}\"/>",
+                    "<rect x=\"{x0:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{}\" fill-opacity=\"{opacity}\"/>",
                     y + 3.0,
                     x1 - x0,
                     row_h - 6.0,
