@@ -175,15 +175,15 @@ fn run(cli: &Cli, runtime: &tokio::runtime::Runtime) -> Outcome {
         .size("tasks", cli.tasks)
         .size("delay_ms", cli.delay_ms);
     let tasks = cli.tasks;
-    let modes: Vec<Mode> = [
-        Mode::Sequential,
-        Mode::Gather,
-        Mode::Blocking,
-        Mode::SpawnBlocking,
-    ]
-    .into_iter()
-    .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
-    .collect();
+    let modes = cli::chosen(
+        &[
+            Mode::Sequential,
+            Mode::Gather,
+            Mode::Blocking,
+            Mode::SpawnBlocking,
+        ],
+        &cli.modes,
+    );
     let estimate = modes
         .iter()
         .map(|mode| match mode {

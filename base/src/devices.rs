@@ -266,10 +266,7 @@ pub fn run(args: &Args, common: &CommonArgs) -> report::Outcome {
     let mut plan = Vec::new();
     let mut skipped = Vec::new();
     for &sessions in &args.sessions {
-        for mode in all
-            .into_iter()
-            .filter(|m| args.modes.is_empty() || args.modes.contains(m))
-        {
+        for mode in cli::chosen(&all, &args.modes) {
             if mode == Mode::Sequential
                 && args.modes.is_empty()
                 && latency * sessions as u32 > Duration::from_secs(10)

@@ -87,10 +87,7 @@ fn main() -> ExitCode {
 /// base.py's `main()`: each mode in turn, with when each task finished.
 fn run(cli: &Cli) -> Outcome {
     let delay = Duration::from_millis(cli.delay_ms);
-    let modes: Vec<Mode> = [Mode::Sequential, Mode::Threads]
-        .into_iter()
-        .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
-        .collect();
+    let modes = cli::chosen(&[Mode::Sequential, Mode::Threads], &cli.modes);
     let estimate = modes
         .iter()
         .map(|mode| match mode {

@@ -238,6 +238,14 @@ pub mod limits {
     pub const MAX_RUN: std::time::Duration = std::time::Duration::from_secs(3600);
 }
 
+/// The modes to run, in the program's order: those `asked` for with `--modes`, or all of them.
+pub fn chosen<M: Copy + PartialEq>(all: &[M], asked: &[M]) -> Vec<M> {
+    all.iter()
+        .copied()
+        .filter(|mode| asked.is_empty() || asked.contains(mode))
+        .collect()
+}
+
 /// Refuses sizes whose run would take longer than [`limits::MAX_RUN`], before any work: `flags`
 /// names the options that multiply, `estimate` is how long the run would take.
 pub fn within_an_hour(estimate: Duration, flags: &str) {

@@ -110,15 +110,15 @@ fn run(cli: &Cli) -> Outcome {
         .speedup_over("sequential")
         .size("n", n)
         .size("workers", workers);
-    let modes: Vec<Mode> = [
-        Mode::Sequential,
-        Mode::Processes,
-        Mode::Interpreters,
-        Mode::Rayon,
-    ]
-    .into_iter()
-    .filter(|m| cli.modes.is_empty() || cli.modes.contains(m))
-    .collect();
+    let modes = cli::chosen(
+        &[
+            Mode::Sequential,
+            Mode::Processes,
+            Mode::Interpreters,
+            Mode::Rayon,
+        ],
+        &cli.modes,
+    );
     let iterations = modes.len() as u128 * u128::from(n) * u128::from(workers);
     cli::within_an_hour(
         gil::estimate(Loop::SumOfSquares, iterations),

@@ -149,18 +149,25 @@ fn eventually(limit: Duration, check: impl Fn() -> bool) -> bool {
     check()
 }
 
-#[test]
-fn ctrl_c_leaves_no_worker_alive() {
-    let n = "9999999991"; // minutes of work: the workers are still running when interrupted
-    let mut parent = Command::new(BIN)
+/// Starts mp with two worker processes summing the squares of 0..n (minutes of work), and
+/// waits until both are running.
+fn start_two_workers(n: &str, stdout: Stdio, stderr: Stdio) -> std::process::Child {
+    let parent = Command::new(BIN)
         .args(["--n", n, "--workers", "2", "--modes", "processes"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stdout(stdout)
+        .stderr(stderr)
         .spawn()
         .unwrap();
     assert!(eventually(Duration::from_secs(30), || live_workers(n)
         .len()
         == 2));
+    parent
+}
+
+#[test]
+fn ctrl_c_leaves_no_worker_alive() {
+    let n = "9999999991"; // minutes of work: the workers are still running when interrupted
+    let mut parent = start_two_workers(n, Stdio::null(), Stdio::piped());
     Command::new("kill")
         .args(["-INT", &parent.id().to_string()])
         .status()
@@ -173,15 +180,7 @@ fn ctrl_c_leaves_no_worker_alive() {
 #[test]
 fn workers_stop_when_their_parent_dies() {
     let n = "9999999992";
-    let mut parent = Command::new(BIN)
-        .args(["--n", n, "--workers", "2", "--modes", "processes"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(eventually(Duration::from_secs(30), || live_workers(n)
-        .len()
-        == 2));
+    let mut parent = start_two_workers(n, Stdio::null(), Stdio::null());
     parent.kill().unwrap(); // SIGKILL: the parent gets no chance to clean up
     parent.wait().unwrap();
     assert!(
@@ -520,15 +519,7 @@ fn running_out_of_memory_for_workers_is_one_line_not_a_panic() {
 fn a_worker_sent_sigsegv_is_named_as_killed() {
     // Rust's runtime swallows a SIGSEGV that is not a stack overflow; the worker must die of it.
     let n = "9999999995";
-    let parent = Command::new(BIN)
-        .args(["--n", n, "--workers", "2", "--modes", "processes"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert!(eventually(Duration::from_secs(30), || live_workers(n)
-        .len()
-        == 2));
+    let parent = start_two_workers(n, Stdio::piped(), Stdio::piped());
     std::thread::sleep(Duration::from_millis(200)); // past the workers' start-up
     let victim = live_workers(n)[0].to_string();
     Command::new("kill")
