@@ -79,13 +79,13 @@ pub fn one_line(message: &str) -> String {
     line
 }
 
-/// `print!` that goes through [`print`].
+/// `print!` that goes through [`print()`].
 #[macro_export]
 macro_rules! out {
     ($($arg:tt)*) => { $crate::output::print(&format!($($arg)*)) };
 }
 
-/// `println!` that goes through [`print`].
+/// `println!` that goes through [`print()`].
 #[macro_export]
 macro_rules! outln {
     () => { $crate::output::print("\n") };

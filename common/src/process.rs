@@ -97,7 +97,7 @@ fn start(index: usize, args: &[String]) -> Result<Worker, Failure> {
 }
 
 /// Starts one worker per command line, numbered in order, and waits for their outputs (see
-/// [`join_all`]); `timeout` counts from now, the workers' start included. If a worker cannot
+/// `join_all`); `timeout` counts from now, the workers' start included. If a worker cannot
 /// start, or Ctrl-C comes while they start, stops the ones already running and says why.
 pub fn run_all(
     command_lines: impl IntoIterator<Item = Vec<String>>,

@@ -4,12 +4,16 @@
 //! program can be run the way CPython runs Python threads and the reader can watch what the GIL
 //! does. One model a file, chosen by `--python` ([`PythonVersion`]):
 //!
-//! * [`new_gil`](self::new_gil) — CPython 3.2 and later (`Python/ceval_gil.c`): a timed wait of
+//! * [`new_gil`] — CPython 3.2 and later (`Python/ceval_gil.c`): a timed wait of
 //!   one *switch interval*, a drop request, and the forced hand-off (`FORCE_SWITCHING`).
 //!   `3.9` and `3.12` differ only in where the eval breaker is checked (see [`Python`]).
-//! * [`old_gil`](self::old_gil) — CPython 2.x: a plain lock released and taken again every
+//! * [`old_gil`] — CPython 2.x: a plain lock released and taken again every
 //!   100 ticks.
-//! * [`free_threaded`](self::free_threaded) — CPython 3.13t (PEP 703): no lock at all.
+//! * [`free_threaded`](mod@free_threaded) — CPython 3.13t (PEP 703): no lock at all.
+//!
+//! [`pace`] makes each simulated loop iteration cost what it costs the imitated
+//! CPython (`--pace cpython`, the programs' default), so that a switch interval spans as many
+//! iterations as it does there.
 //!
 //! What every model shares lives here: the token and its check points, the bookkeeping (switches,
 //! waits, the timeline), and the process's GIL ([`install`], [`attach`]). A thread that holds
@@ -26,7 +30,7 @@
 //! One simplification, which changes nothing observable: CPython guards `gil->cond` and
 //! `gil->switch_cond` with two mutexes, this module with one.
 
-mod free_threaded;
+pub mod free_threaded;
 pub mod new_gil;
 pub mod old_gil;
 pub mod pace;

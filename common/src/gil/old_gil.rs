@@ -6,7 +6,7 @@
 //! woken thread wakes up for nothing; that is why two CPU-bound threads ran *slower* than one on
 //! CPython 2.
 //!
-//! The deliberate flaw of this model, for the loom checks: [`Flaw::ForgetToWakeWaiter`].
+//! The deliberate flaw of this model, for the loom checks: [`Flaw::ForgetToWakeWaiter`](super::Flaw::ForgetToWakeWaiter).
 
 use std::time::Instant;
 
