@@ -59,18 +59,22 @@ fn cpu_thread(stop: &AtomicBool, py: Python<'_>) {
 
 /// `base convoy`: the I/O thread alone, then beside a CPU-bound thread.
 pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
+    let latency = Duration::from_secs_f64(args.latency_ms / 1000.0);
     if let Some(gil) = gil::global().filter(|_| gil::under_gil()) {
         // Beside the CPU thread, each round trip may wait up to a switch interval for the GIL.
-        let latency = Duration::from_secs_f64(args.latency_ms / 1000.0);
         let estimate =
             (gil.config().switch_interval + latency).saturating_mul(args.round_trips as u32);
         cli::within_an_hour(estimate, "--round-trips x --switch-interval");
     }
-    measure(args, &Progress::new(common, "base convoy", 2)).map_err(Failure::Run)
+    let progress = Progress::new(common, "base convoy", 2);
+    measure(args, latency, &progress).map_err(Failure::Run)
 }
 
-fn measure(args: &Args, progress: &Progress) -> Result<(Report, String), String> {
-    let latency = Duration::from_secs_f64(args.latency_ms / 1000.0);
+fn measure(
+    args: &Args,
+    latency: Duration,
+    progress: &Progress,
+) -> Result<(Report, String), String> {
     let lab = Lab::start(&[Behaviour::Normal], latency, 0)
         .map_err(|e| format!("cannot start the device: {e}"))?;
     let mut session = Session::open(lab.addrs[0], latency)?;

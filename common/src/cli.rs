@@ -3,8 +3,7 @@
 //!
 //! The shared options are `global`: they may be written before or after a subcommand's name
 //! (`mp --json count` and `mp count --json` are the same). A program's own options, which mean
-//! nothing to its subcommands, are refused beside one (`args_conflicts_with_subcommands`), never
-//! silently ignored.
+//! nothing to its subcommands, are refused when written before one, never silently ignored.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -24,8 +24,6 @@ pub const PARENT_ENV: &str = "CONCURRENCY_WORKER_PARENT";
 pub struct Worker {
     pub index: usize,
     pub pid: u32,
-    /// When it was started: a timeout counts from the first start.
-    started: Instant,
     child: Child,
     /// Held open while the worker runs: its closing tells the worker that the parent is gone.
     _lifeline: Option<ChildStdin>,
@@ -89,7 +87,6 @@ fn start(index: usize, args: &[String]) -> Result<Worker, Failure> {
         .map_err(|e| Failure::Start(e.to_string()))?;
     Ok(Worker {
         index,
-        started: Instant::now(),
         pid: child.id(),
         _lifeline: child.stdin.take(),
         child,
@@ -106,7 +103,7 @@ pub fn run_all(
     let until = Instant::now() + timeout;
     let workers = start_all(command_lines, until)?;
     let pids = workers.iter().map(|w| w.pid).collect();
-    Ok((join_all(workers, until)?, pids))
+    Ok((join_all(workers, until, timeout)?, pids))
 }
 
 /// Starts one worker per command line, numbered in order; if one cannot start, Ctrl-C comes,
@@ -141,19 +138,16 @@ fn start_all(
 }
 
 /// Waits for every worker's output (all it wrote on stdout), in worker order; gives up on the
-/// first failure, on Ctrl-C, or at the instant `until`, killing and reaping every worker still
-/// running.
-fn join_all(mut workers: Vec<Worker>, until: Instant) -> Result<Vec<String>, Failure> {
+/// first failure, on Ctrl-C, or at the instant `until` (`timeout` after the first start),
+/// killing and reaping every worker still running.
+fn join_all(
+    mut workers: Vec<Worker>,
+    until: Instant,
+    timeout: Duration,
+) -> Result<Vec<String>, Failure> {
     let _graceful = Graceful::new();
-    let deadline = until.saturating_duration_since(
-        workers
-            .iter()
-            .map(|w| w.started)
-            .min()
-            .unwrap_or_else(Instant::now),
-    );
     let (sender, results) = mpsc::channel();
-    let mut readers = Ok(());
+    let mut unread = None;
     for worker in &mut workers {
         let (index, sender) = (worker.index, sender.clone());
         let stdout = worker.child.stdout.take();
@@ -167,20 +161,22 @@ fn join_all(mut workers: Vec<Worker>, until: Instant) -> Result<Vec<String>, Fai
                 let _ = sender.send((index, out, err));
             });
         if let Err(error) = reader {
-            readers = Err(Failure::Run(format!(
-                "could not start a thread to read worker {index}: {error}"
-            )));
+            unread = Some((index, error));
             break;
         }
     }
     drop(sender);
+    if let Some((index, error)) = unread {
+        // The readers already started end when their workers' pipes close.
+        stop_all(&mut workers);
+        return Err(Failure::Run(format!(
+            "could not start a thread to read worker {index}: {error}"
+        )));
+    }
 
     let mut lines: Vec<Option<String>> = vec![None; workers.len()];
     let mut left = workers.len();
     let outcome = loop {
-        if let Err(failure) = &readers {
-            break Err(failure.clone());
-        }
         if left == 0 {
             break Ok(());
         }
@@ -198,7 +194,7 @@ fn join_all(mut workers: Vec<Worker>, until: Instant) -> Result<Vec<String>, Fai
                 pid: worker.pid,
                 what: format!(
                     "gave no result within {:.1} s (hung?)",
-                    deadline.as_secs_f64()
+                    timeout.as_secs_f64()
                 ),
             });
         }

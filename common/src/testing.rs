@@ -265,3 +265,44 @@ pub fn assert_interrupted(outcome: &Outcome, left: &[u32]) {
     assert!(outcome.stdout.is_empty(), "{outcome:?}");
     assert!(left.is_empty(), "processes left running: {left:?}");
 }
+
+/// Runs `subcommand args` of the program with `--json` written first, before the subcommand's
+/// name, then last: the shared options work on either side. Asserts both print one JSON object
+/// of `program`, and returns the second.
+pub fn assert_json_either_side(bin: &str, subcommand: &str, args: &[&str], program: &str) -> Value {
+    let before: Vec<&str> = ["--json", subcommand].iter().chain(args).copied().collect();
+    let after: Vec<&str> = [subcommand]
+        .iter()
+        .chain(args)
+        .chain(&["--json"])
+        .copied()
+        .collect();
+    let mut last = Value::Null;
+    for args in [before, after] {
+        let outcome = run(bin, &args);
+        assert_eq!(outcome.code, Some(0), "{args:?}: {}", outcome.stderr);
+        let json: Value = serde_json::from_str(&outcome.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", outcome.stdout));
+        assert_eq!(json["program"], program, "{args:?}");
+        last = json;
+    }
+    last
+}
+
+/// Runs the program in a shell whose address space is limited to `kib` KiB (`ulimit -v`).
+pub fn run_with_memory_limit(bin: &str, kib: u64, args: &[&str]) -> Outcome {
+    let script = format!("ulimit -v {kib}; exec \"$0\" \"$@\"");
+    let mut with_shell = vec!["-c", &script, bin];
+    with_shell.extend(args);
+    run("sh", &with_shell)
+}
+
+/// Asserts a run either succeeded or failed the way every program must: exit 1, one line on
+/// stderr, no panic, never an abort.
+pub fn assert_succeeded_or_failed_in_one_line(outcome: &Outcome) {
+    let failed_well = outcome.code == Some(1) && outcome.stderr.lines().count() == 1;
+    assert!(outcome.code == Some(0) || failed_well, "{outcome:?}");
+    for word in ["panicked", "backtrace"] {
+        assert!(!outcome.stderr.contains(word), "{outcome:?}");
+    }
+}

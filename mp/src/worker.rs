@@ -9,6 +9,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::ValueEnum;
 use common::cli::{self, CommonArgs};
 use common::process::{self, Failure};
 
@@ -78,8 +79,7 @@ pub fn command_line(
     ];
     args.extend(gil_args(common));
     if let (Some(fault), true) = (faults.fault, faults.is_faulty(index, workers)) {
-        let name = format!("{fault:?}").to_lowercase();
-        args.extend(["--fault".to_string(), name]);
+        args.extend(["--fault".to_string(), value_name(fault)]);
     }
     args
 }
@@ -94,10 +94,16 @@ pub fn gil_args(common: &CommonArgs) -> Vec<String> {
         args.extend(["--python".to_string(), python.as_str().to_string()]);
     }
     if let Some(pace) = common.pace {
-        let pace = format!("{pace:?}").to_lowercase();
-        args.extend(["--pace".to_string(), pace]);
+        args.extend(["--pace".to_string(), value_name(pace)]);
     }
     args
+}
+
+/// How a value is written on the command line: its name for clap, which parses it back.
+fn value_name(value: impl ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string())
 }
 
 impl WorkerArgs {
