@@ -2,8 +2,11 @@
 run: the nanoseconds `--pace cpython` gives each simulated iteration (common/src/gil/pace.rs).
 
 Runs on CPython 2.7 and 3.x alike. Usage, once per interpreter:
-    PYENV_VERSION=3.9.18 python .ci/calibrate.py
-Prints one line per loop: its name and the median of 5 runs, in ns per iteration.
+    PYENV_VERSION=3.9.18 python .ci/calibrate.py [LOOP ...]
+Prints one line per loop (all four, or those named): its name and the median of 5 runs, in ns per
+iteration. Each loop runs at the size its program runs by default: the cost depends on it, most
+of all for sum_of_squares on Python 2, whose total outgrows a machine int past 3 million and
+becomes a slower long.
 """
 import sys
 import threading
@@ -14,7 +17,6 @@ try:
 except NameError:
     range_ = range
 
-N = 2000000
 counter = 0
 
 
@@ -52,16 +54,20 @@ def locked_worker(n):
             counter += 1
 
 
-def median_ns(function):
+def median_ns(function, n):
     times = []
     for _ in range(5):
         start = time.time()
-        function(N)
-        times.append((time.time() - start) * 1e9 / N)
+        function(n)
+        times.append((time.time() - start) * 1e9 / n)
     times.sort()
     return times[2]
 
 
-for name, function in [("sum_of_squares", sum_of_squares), ("count", count), ("increment", worker),
-                       ("locked_increment", locked_worker)]:
-    print("%s %s %.1f" % (sys.version.split()[0], name, median_ns(function)))
+# name, loop, size: cpu_example.py's and mp.py's n, mp.py count's, share.py's and share2.py's
+# increments.
+LOOPS = [("sum_of_squares", sum_of_squares, 5000000), ("count", count, 10000000),
+         ("increment", worker, 1000000), ("locked_increment", locked_worker, 1000000)]
+for name, function, n in LOOPS:
+    if len(sys.argv) < 2 or name in sys.argv[1:]:
+        print("%s %s %.1f" % (sys.version.split()[0], name, median_ns(function, n)))

@@ -255,6 +255,57 @@ fn the_old_gil_never_asks_for_a_drop() {
     assert_eq!(gil.stats().drop_requests, 0);
 }
 
+/// How many times `thread` let go of the GIL, by the timeline.
+fn releases(gil: &Gil, thread: usize) -> usize {
+    use common::timeline::Mark;
+    let (_, timeline) = gil.timeline();
+    let events = timeline.events().iter();
+    events
+        .filter(|e| e.thread == thread && e.mark == Mark::Released)
+        .count()
+}
+
+#[test]
+fn the_old_gil_lets_go_every_101_ticks_once_a_second_thread_started() {
+    use common::gil::CHECK_INTERVAL_TICKS;
+    let ticks = 101 * 50;
+    let old_gil = || {
+        Gil::new(GilConfig {
+            version: PythonVersion::V2_7,
+            record_timeline: true,
+            ..GilConfig::default()
+        })
+    };
+    // Alone, like CPython 2 before `PyEval_InitThreads`: no lock to let go of. One release: the
+    // end of `attach`.
+    let alone = old_gil();
+    alone.attach(|py| (0..ticks).for_each(|_| py.backward_jump()));
+    assert_eq!(releases(&alone, 0), 1);
+    // A second thread attached first (thread 0; it waits, detached, for the other to finish):
+    // now the holder, thread 1, lets go at every `--_Py_Ticker < 0`, the 101st tick, and at the
+    // end.
+    let two = old_gil();
+    let done = AtomicBool::new(false);
+    thread::scope(|s| {
+        s.spawn(|| {
+            two.attach(|py| {
+                py.detach(|| {
+                    while !done.load(SeqCst) {
+                        thread::yield_now()
+                    }
+                })
+            })
+        });
+        while two.timeline().0.is_empty() {
+            thread::yield_now();
+        }
+        two.attach(|py| (0..ticks).for_each(|_| py.backward_jump()));
+        done.store(true, SeqCst);
+    });
+    let interval = CHECK_INTERVAL_TICKS as usize + 1;
+    assert_eq!(releases(&two, 1), ticks / interval + 1);
+}
+
 #[test]
 fn free_threaded_threads_hold_nothing_and_run_together() {
     // Two threads meet at a barrier while attached: impossible under one GIL without a check

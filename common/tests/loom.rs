@@ -21,6 +21,9 @@ fn gil(version: PythonVersion, flaw: Option<Flaw>) -> Arc<Gil> {
     Arc::new(Gil::new(GilConfig {
         version,
         flaw,
+        // The old GIL lets go at every other check point, so that the models reach its
+        // periodic release (CPython 2: `sys.setcheckinterval(1)`).
+        check_interval: 1,
         ..GilConfig::default()
     }))
 }
@@ -109,6 +112,23 @@ fn broken_take_without_waiting() {
 fn a_gil_that_takes_without_waiting_is_caught() {
     assert!(fails(
         "broken_take_without_waiting",
+        "two threads hold the GIL at once"
+    ));
+}
+
+#[test]
+#[ignore = "deliberately broken: must fail, see an_old_gil_that_takes_without_waiting_is_caught"]
+fn broken_old_gil_take_without_waiting() {
+    model(mutual_exclusion(
+        PythonVersion::V2_7,
+        Some(Flaw::TakeWithoutWaiting),
+    ));
+}
+
+#[test]
+fn an_old_gil_that_takes_without_waiting_is_caught() {
+    assert!(fails(
+        "broken_old_gil_take_without_waiting",
         "two threads hold the GIL at once"
     ));
 }

@@ -44,15 +44,16 @@ use serde_json::{Value, json};
 #[cfg(loom)]
 use loom::sync::{
     Condvar, Mutex, MutexGuard,
-    atomic::{AtomicBool, AtomicI32, Ordering::Relaxed},
+    atomic::{AtomicBool, Ordering::Relaxed},
 };
 #[cfg(not(loom))]
 use std::sync::{
     Condvar, Mutex, MutexGuard,
-    atomic::{AtomicBool, AtomicI32, Ordering::Relaxed},
+    atomic::{AtomicBool, Ordering::Relaxed},
 };
 
 pub use old_gil::CHECK_INTERVAL_TICKS;
+use old_gil::OldGil;
 pub use pace::{Loop, Pace};
 use pace::{Paced, spin};
 
@@ -109,6 +110,9 @@ pub struct GilConfig {
     pub record_timeline: bool,
     /// Whose speed the loops run at: CPython's (the programs' default) or Rust's.
     pub pace: Pace,
+    /// The old GIL's check interval, in ticks (CPython 2's `sys.setcheckinterval`, 100 by
+    /// default): how often its holder lets go and asks again.
+    pub check_interval: i32,
     /// A deliberate bug, to show that the loom models catch it (model checking only).
     #[cfg(loom)]
     #[doc(hidden)]
@@ -122,7 +126,7 @@ pub struct GilConfig {
 pub enum Flaw {
     /// Taking does not wait while the GIL is locked: two holders (new GIL and old GIL).
     TakeWithoutWaiting,
-    /// Releasing does not signal `cond`: a waiter of the old GIL sleeps forever.
+    /// Releasing does not wake a sleeping waiter: a waiter of the old GIL sleeps forever.
     ForgetToWakeWaiter,
     /// `take_gil` does not signal `switch_cond`: the new GIL's forced dropper waits forever.
     ForgetToSignalSwitch,
@@ -135,6 +139,7 @@ impl Default for GilConfig {
             switch_interval: DEFAULT_SWITCH_INTERVAL,
             record_timeline: false,
             pace: Pace::Native,
+            check_interval: CHECK_INTERVAL_TICKS,
             #[cfg(loom)]
             flaw: None,
         }
@@ -147,9 +152,8 @@ pub struct Gil {
     /// `gil_drop_request`, the bit of the eval breaker that asks the holder to let go. It is the
     /// only thing a running thread looks at on its hot path, with a relaxed load, as CPython does.
     drop_request: AtomicBool,
-    /// The old GIL's `_Py_Ticker`: ticks left before the periodic release. One per interpreter,
-    /// as in CPython 2, counted down by whichever thread holds the GIL.
-    ticker: AtomicI32,
+    /// The old GIL's lock and ticker (CPython 2, [`old_gil`]); the new GIL's state is `state`.
+    old: OldGil,
     state: Mutex<State>,
     /// Signalled when the GIL is dropped: waiters wake up and look again (`gil->cond`).
     cond: Condvar,
@@ -160,7 +164,8 @@ pub struct Gil {
     origin: Instant,
 }
 
-/// Everything guarded by the GIL's mutex (`gil->mutex`).
+/// Everything guarded by the GIL's mutex (`gil->mutex`); the old GIL keeps only its
+/// bookkeeping here.
 struct State {
     /// `gil->locked`: somebody holds the GIL.
     locked: bool,
@@ -171,7 +176,8 @@ struct State {
     switch_number: u64,
     /// Names of the threads that attached, by id (rows of the timeline).
     threads: Vec<String>,
-    /// Takes by a different thread than the last holder.
+    /// Takes by a different thread than the last holder (the new GIL's; the old GIL counts its
+    /// own).
     switches: u64,
     drop_requests: u64,
     /// Microseconds each take had to wait, contended or not.
@@ -183,6 +189,7 @@ impl Gil {
     /// A GIL nobody holds.
     pub fn new(config: GilConfig) -> Self {
         Self {
+            old: OldGil::new(config.check_interval),
             state: Mutex::new(State {
                 locked: false,
                 last_holder: None,
@@ -196,7 +203,6 @@ impl Gil {
             }),
             config,
             drop_request: AtomicBool::new(false),
-            ticker: AtomicI32::new(CHECK_INTERVAL_TICKS),
             cond: Condvar::new(),
             switch_cond: Condvar::new(),
             origin: Instant::now(),
@@ -235,6 +241,9 @@ impl Gil {
     fn register(&self, name: Option<&str>) -> usize {
         let mut state = self.lock();
         let id = state.threads.len();
+        if id > 0 {
+            self.old.thread_started();
+        }
         state.threads.push(match name {
             Some(name) => name.to_owned(),
             None => format!("thread-{id}"),
@@ -274,7 +283,7 @@ impl Gil {
     /// Lets go of the GIL the way this version does; see [`Gil::drop_gil`] for `final_release`.
     fn let_go(&self, me: usize, final_release: bool) {
         match self.config.version {
-            PythonVersion::V2_7 => drop(self.release(me)),
+            PythonVersion::V2_7 => self.release_lock(me),
             _ => self.drop_gil(me, final_release),
         }
     }
@@ -301,7 +310,7 @@ impl Gil {
         state.timeline.push(me, at, Mark::Holding);
     }
 
-    /// Unlocks the GIL and wakes one waiter (`cond`); returns the state, still guarded.
+    /// The new GIL's unlock: wakes one waiter (`cond`); returns the state, still guarded.
     fn release(&self, me: usize) -> MutexGuard<'_, State> {
         let mut state = self.lock();
         debug_assert!(state.locked, "dropping a GIL nobody holds");
@@ -317,16 +326,20 @@ impl Gil {
     /// What the GIL did so far, for `--json`'s `"gil_stats"`.
     pub fn stats(&self) -> GilStats {
         let state = self.lock();
-        let ms = |q: f64| state.wait_us.value_at_quantile(q) as f64 / 1000.0;
+        // The old GIL's takes that found the lock free waited 0 µs; its fast path kept no clock.
+        let (old_switches, old_takes_without_waiting) = self.old.counts();
+        let mut wait_us = state.wait_us.clone();
+        wait_us.saturating_record_n(0, old_takes_without_waiting);
+        let ms = |q: f64| wait_us.value_at_quantile(q) as f64 / 1000.0;
         GilStats {
             python: self.config.version,
             has_gil: self.config.version.has_gil(),
             switch_interval: self.config.switch_interval,
-            switches: state.switches,
+            switches: state.switches + old_switches,
             drop_requests: state.drop_requests,
             wait_p50_ms: ms(0.50),
             wait_p99_ms: ms(0.99),
-            wait_max_ms: state.wait_us.max() as f64 / 1000.0,
+            wait_max_ms: wait_us.max() as f64 / 1000.0,
         }
     }
 
