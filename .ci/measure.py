@@ -182,7 +182,22 @@ print(1.0 - float(counter[0]) / (workers * n))
 """
 
 
-def compare(runs=5):
+def compare_runs():
+    """`--runs N`: how many interleaved runs the comparison makes (9 by default: on a shared
+    machine a run can be half again as slow as the next, and fewer medians wander)."""
+    if "--runs" in sys.argv:
+        return int(sys.argv[sys.argv.index("--runs") + 1])
+    return 9
+
+
+def compare_rows():
+    """`--only cpu,share,convoy,default`: which rows of the comparison to measure (all by default)."""
+    if "--only" in sys.argv:
+        return set(sys.argv[sys.argv.index("--only") + 1].split(","))
+    return {"cpu", "share", "convoy", "default"}
+
+
+def compare(runs, rows):
     """The model beside CPython, same program, same arguments, interleaved runs: medians and ranges."""
     versions = [("2.7", cpython("2.7")), ("3.9", cpython("3.9")), ("3.12", cpython("3.12"))]
     cpu_args = ["--workers", "2", "--n", "5000000"]
@@ -194,36 +209,41 @@ def compare(runs=5):
 
     for _ in range(runs):
         for version, interpreter in versions:
-            r = rust(GIL, "cpu_example", *cpu_args, "--python", version)
-            add(("cpu", version, "model"), seconds(r, "threads") / seconds(r, "sequential"))
-            if interpreter and version == "2.7":
-                script = CPU_EXAMPLE_PY2.replace("n = 3000000", "n = 5000000")
-                add(("cpu", version, "cpython"), float(subprocess.run([interpreter, "-c", script], check=True, capture_output=True, text=True).stdout))
-            elif interpreter:
-                p = py(interpreter, "cpu_example/cpu_example.py", *cpu_args)
-                add(("cpu", version, "cpython"), seconds(p, "threads") / seconds(p, "sequential"))
-            r = rust(GIL, "share", *share_args, "--python", version)
-            add(("share", version, "model"), lost_share(r))
-            if interpreter and version == "2.7":
-                out = subprocess.run([interpreter, "-c", SHARE_PY2, "4", "1000000"], check=True, capture_output=True, text=True).stdout
-                add(("share", version, "cpython"), 100.0 * float(out))
-            elif interpreter:
-                add(("share", version, "cpython"), lost_share(py(interpreter, "share/share.py", *share_args)))
-            r = rust(GIL, "base", "convoy", "--python", version)
-            alone, beside = run_of(r, "alone")["p50_ms"], run_of(r, "beside_cpu_thread")["p50_ms"]
-            add(("convoy", version, "model"), beside / alone)
-            if interpreter:
-                out = subprocess.run([interpreter, "base/convoy.py", "--json"], check=True, capture_output=True, text=True).stdout
-                p50 = json.loads(out)["p50_ms"]
-                add(("convoy", version, "cpython"), p50["beside_cpu_thread"] / p50["alone"])
-        r = rust(NATIVE, "base", "convoy")
-        add(("convoy", "native", "model"), run_of(r, "beside_cpu_thread")["p50_ms"] / run_of(r, "alone")["p50_ms"])
-        start = time.perf_counter()
-        rust(GIL, "cpu_example")
-        add(("default", "3.12", "model"), time.perf_counter() - start)
-        start = time.perf_counter()
-        py(sys.executable, "cpu_example/cpu_example.py")
-        add(("default", "3.12", "cpython"), time.perf_counter() - start)
+            if "cpu" in rows:
+                r = rust(GIL, "cpu_example", *cpu_args, "--python", version)
+                add(("cpu", version, "model"), seconds(r, "threads") / seconds(r, "sequential"))
+                if interpreter and version == "2.7":
+                    script = CPU_EXAMPLE_PY2.replace("n = 3000000", "n = 5000000")
+                    add(("cpu", version, "cpython"), float(subprocess.run([interpreter, "-c", script], check=True, capture_output=True, text=True).stdout))
+                elif interpreter:
+                    p = py(interpreter, "cpu_example/cpu_example.py", *cpu_args)
+                    add(("cpu", version, "cpython"), seconds(p, "threads") / seconds(p, "sequential"))
+            if "share" in rows:
+                r = rust(GIL, "share", *share_args, "--python", version)
+                add(("share", version, "model"), lost_share(r))
+                if interpreter and version == "2.7":
+                    out = subprocess.run([interpreter, "-c", SHARE_PY2, "4", "1000000"], check=True, capture_output=True, text=True).stdout
+                    add(("share", version, "cpython"), 100.0 * float(out))
+                elif interpreter:
+                    add(("share", version, "cpython"), lost_share(py(interpreter, "share/share.py", *share_args)))
+            if "convoy" in rows:
+                r = rust(GIL, "base", "convoy", "--python", version)
+                alone, beside = run_of(r, "alone")["p50_ms"], run_of(r, "beside_cpu_thread")["p50_ms"]
+                add(("convoy", version, "model"), beside / alone)
+                if interpreter:
+                    out = subprocess.run([interpreter, "base/convoy.py", "--json"], check=True, capture_output=True, text=True).stdout
+                    p50 = json.loads(out)["p50_ms"]
+                    add(("convoy", version, "cpython"), p50["beside_cpu_thread"] / p50["alone"])
+        if "convoy" in rows:
+            r = rust(NATIVE, "base", "convoy")
+            add(("convoy", "native", "model"), run_of(r, "beside_cpu_thread")["p50_ms"] / run_of(r, "alone")["p50_ms"])
+        if "default" in rows:
+            start = time.perf_counter()
+            rust(GIL, "cpu_example")
+            add(("default", "3.12", "model"), time.perf_counter() - start)
+            start = time.perf_counter()
+            py(sys.executable, "cpu_example/cpu_example.py")
+            add(("default", "3.12", "cpython"), time.perf_counter() - start)
 
     def cell(key, fmt="{:.2f}", unit=""):
         return spread(cells[key], fmt, unit) if key in cells else "not installed"
@@ -233,14 +253,16 @@ def compare(runs=5):
           f"(`--pace cpython`, the default), CPython under pyenv.\n")
     print("| what (arguments) | version | model | CPython |")
     print("|---|---|---|---|")
-    for version, _ in versions:
+    for version, _ in versions if "cpu" in rows else []:
         print(f"| cpu_example threads / sequential time (`--workers 2 --n 5000000`) | {version} | {cell(('cpu', version, 'model'))} | {cell(('cpu', version, 'cpython'))} |")
-    for version, _ in versions:
+    for version, _ in versions if "share" in rows else []:
         print(f"| share: updates lost (`--workers 4 --increments 1000000`) | {version} | {cell(('share', version, 'model'), '{:.0f}', ' %')} | {cell(('share', version, 'cpython'), '{:.0f}', ' %')} |")
-    for version, _ in versions:
+    for version, _ in versions if "convoy" in rows else []:
         print(f"| convoy: round-trip p50 beside a CPU thread / alone (0.2 ms device) | {version} | {cell(('convoy', version, 'model'), '{:.1f}', 'x')} | {cell(('convoy', version, 'cpython'), '{:.1f}', 'x')} |")
-    print(f"| convoy, no GIL (native build) | - | {cell(('convoy', 'native', 'model'), '{:.1f}', 'x')} | |")
-    print(f"| cpu_example with its defaults: whole run, s (`cargo run --release`-built GIL binary vs `python3 cpu_example.py`) | 3.12 model / {sys.version.split()[0]} | {cell(('default', '3.12', 'model'), '{:.2f}', ' s')} | {cell(('default', '3.12', 'cpython'), '{:.2f}', ' s')} |")
+    if "convoy" in rows:
+        print(f"| convoy, no GIL (native build) | - | {cell(('convoy', 'native', 'model'), '{:.1f}', 'x')} | |")
+    if "default" in rows:
+        print(f"| cpu_example with its defaults: whole run, s (`cargo run --release`-built GIL binary vs `python3 cpu_example.py`) | 3.12 model / {sys.version.split()[0]} | {cell(('default', '3.12', 'model'), '{:.2f}', ' s')} | {cell(('default', '3.12', 'cpython'), '{:.2f}', ' s')} |")
 
 
 def main():
@@ -251,7 +273,7 @@ def main():
         the_map(python3, version)
         return
     if "--compare" in sys.argv:
-        compare()
+        compare(compare_runs(), compare_rows())
         return
 
     print("### Native Rust (release build, `cargo run --release -p X`)\n")
@@ -272,7 +294,7 @@ def main():
             speedup = f"{first['seconds'] / run['seconds']:.2f}x vs {first['mode']}" if len(result["runs"]) > 1 else ""
             print(f"| {program} | {run['mode']} | {run['seconds']:.3f} | {speedup} | {shown} |")
 
-    compare()
+    compare(compare_runs(), compare_rows())
 
     print("\n### The other programs under the simulated GIL, beside CPython (same arguments)\n")
     print("| what | Rust, `--features gil` | CPython | |")
