@@ -21,7 +21,8 @@
 //! finds no lock (`if (interpreter_lock)`) and does nothing. Here the lock exists from the start,
 //! but the release waits in the same way for a second thread to attach.
 //!
-//! The deliberate flaw of this model, for the loom checks: [`Flaw::ForgetToWakeWaiter`].
+//! The deliberate flaws of this model, for the loom checks: [`Flaw::TakeWithoutWaiting`] and
+//! [`Flaw::ForgetToWakeWaiter`].
 
 use std::time::Instant;
 
@@ -137,8 +138,8 @@ pub(super) struct OldGil {
     /// `_Py_Ticker + 1`: ticks left before the periodic release, the releasing tick included.
     /// One per interpreter, as in CPython 2, counted down by whichever thread holds the lock.
     ticker: AtomicI32,
-    /// `_Py_CheckInterval` (`sys.setcheckinterval`).
-    check_interval: i32,
+    /// Ticks from one release to the next: `_Py_CheckInterval + 1` (`sys.setcheckinterval`).
+    period: i32,
     /// A second thread attached: in CPython 2, the lock now exists (`PyEval_InitThreads`).
     threads_started: AtomicBool,
     /// Who took the lock last, to count hand-offs ([`NOBODY`] at first); written by the holder.
@@ -150,10 +151,11 @@ pub(super) struct OldGil {
 
 impl OldGil {
     pub(super) fn new(check_interval: i32) -> Self {
+        let period = check_interval.max(0).saturating_add(1);
         Self {
             lock: Semaphore::new(),
-            ticker: AtomicI32::new(check_interval + 1),
-            check_interval,
+            ticker: AtomicI32::new(period),
+            period,
             threads_started: AtomicBool::new(false),
             last_holder: AtomicUsize::new(NOBODY),
             switches: AtomicU64::new(0),
@@ -234,8 +236,8 @@ impl ThreadState<'_> {
             // CPython tests `--_Py_Ticker < 0`: a release every 101 ticks, so the release point
             // moves through the loop from one interval to the next. The ticks past zero belong
             // to the next interval, so that here too it moves, instead of always falling at the
-            // same check point.
-            old.ticker.store(old.check_interval + 1 + left, Relaxed);
+            // same check point; a check point whose ticks span several intervals releases once.
+            old.ticker.store((old.period + left).max(1), Relaxed);
             if old.threads_started.load(Relaxed) {
                 self.gil.release_and_reacquire(self.id);
             }
