@@ -167,7 +167,7 @@ pub struct Gil {
 /// Everything guarded by the GIL's mutex (`gil->mutex`); the old GIL keeps only its
 /// bookkeeping here.
 struct State {
-    /// `gil->locked`: somebody holds the GIL.
+    /// `gil->locked`: somebody holds the new GIL (the old GIL's lock is its semaphore).
     locked: bool,
     /// `gil->last_holder`: who took it last; lets a forced dropper see that a switch happened.
     last_holder: Option<usize>,
