@@ -5,6 +5,7 @@ Every figure comes from a run made here and now: release builds of the workspace
 crates' own .py files on the same machine. Ratios, not seconds, are compared across languages.
 """
 
+import argparse
 import glob
 import json
 import os
@@ -182,21 +183,6 @@ print(1.0 - float(counter[0]) / (workers * n))
 """
 
 
-def compare_runs():
-    """`--runs N`: how many interleaved runs the comparison makes (9 by default: on a shared
-    machine a run can be half again as slow as the next, and fewer medians wander)."""
-    if "--runs" in sys.argv:
-        return int(sys.argv[sys.argv.index("--runs") + 1])
-    return 9
-
-
-def compare_rows():
-    """`--only cpu,share,convoy,default`: which rows of the comparison to measure (all by default)."""
-    if "--only" in sys.argv:
-        return set(sys.argv[sys.argv.index("--only") + 1].split(","))
-    return {"cpu", "share", "convoy", "default"}
-
-
 def compare(runs, rows):
     """The model beside CPython, same program, same arguments, interleaved runs: medians and ranges."""
     versions = [("2.7", cpython("2.7")), ("3.9", cpython("3.9")), ("3.12", cpython("3.12"))]
@@ -265,15 +251,35 @@ def compare(runs, rows):
         print(f"| cpu_example with its defaults: whole run, s (`cargo run --release`-built GIL binary vs `python3 cpu_example.py`) | 3.12 model / {sys.version.split()[0]} | {cell(('default', '3.12', 'model'), '{:.2f}', ' s')} | {cell(('default', '3.12', 'cpython'), '{:.2f}', ' s')} |")
 
 
+ROWS = ["cpu", "share", "convoy", "default"]
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description="Prints the README's measured tables.")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--map", action="store_true", help="only the map (one GIL, none, one each)")
+    which.add_argument("--compare", action="store_true", help="only the simulated GIL beside CPython")
+    # 9 by default: on a shared machine a run can be half again as slow as the next, and the
+    # medians of fewer runs wander.
+    parser.add_argument("--runs", type=int, default=9, help="interleaved runs of the comparison (default: 9)")
+    parser.add_argument("--only", type=lambda text: set(text.split(",")), default=set(ROWS),
+                        help="rows of the comparison to measure: " + ",".join(ROWS) + " (default: all)")
+    args = parser.parse_args()
+    if args.runs < 1 or not args.only <= set(ROWS):
+        parser.error("--runs is at least 1, and --only names rows among " + ",".join(ROWS))
+    return args
+
+
 def main():
+    args = arguments()
     python3 = sys.executable
     version = sys.version.split()[0]
     print(f"Measured on {os.cpu_count()} cores; CPython {version} is `python3`.\n")
-    if "--map" in sys.argv:
+    if args.map:
         the_map(python3, version)
         return
-    if "--compare" in sys.argv:
-        compare(compare_runs(), compare_rows())
+    if args.compare:
+        compare(args.runs, args.only)
         return
 
     print("### Native Rust (release build, `cargo run --release -p X`)\n")
@@ -294,7 +300,7 @@ def main():
             speedup = f"{first['seconds'] / run['seconds']:.2f}x vs {first['mode']}" if len(result["runs"]) > 1 else ""
             print(f"| {program} | {run['mode']} | {run['seconds']:.3f} | {speedup} | {shown} |")
 
-    compare(compare_runs(), compare_rows())
+    compare(args.runs, args.only)
 
     print("\n### The other programs under the simulated GIL, beside CPython (same arguments)\n")
     print("| what | Rust, `--features gil` | CPython | |")
