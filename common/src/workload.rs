@@ -11,8 +11,9 @@ use crate::gil::{Loop, Python};
 /// check every iteration would be a check every nanosecond and would cost a third of the run.
 /// One check every 16 iterations keeps the cost out of sight (the loop runs as fast as without a
 /// GIL) and still sees a drop request within about 10 ns. For the old GIL, one check is one tick:
-/// 100 ticks last about a microsecond, as 100 bytecodes did in CPython 2, and two threads then run
-/// 1.5 to 1.8 times slower than one, as CPython 2.7 does on the same 2-core machine (1.69).
+/// 100 ticks last about a microsecond, about as long as they do in CPython 2, and two threads then
+/// run 1.3 to 1.9 times slower than one (`cpu_example --python 2.7 --pace native`, six runs on the
+/// 2-core machine, 2026-11-22), as CPython 2.7 does (medians of 1.4 to 1.7 over blocks of runs).
 pub const ITERATIONS_PER_CHECK: u64 = 16;
 
 /// `sum(i * i for i in range(n))`, exactly, one iteration at a time.
