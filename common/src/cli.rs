@@ -47,6 +47,11 @@ pub struct CommonArgs {
     /// Write the same timeline as an SVG picture to FILE (needs --features gil)
     #[arg(long, global = true, value_name = "FILE")]
     pub timeline_svg: Option<PathBuf>,
+
+    /// Internal: the pace's calibration, handed by a parent to its worker processes (see
+    /// `gil::pace::use_units_per_ns`)
+    #[arg(long, global = true, hide = true, value_name = "UNITS", value_parser = parse_units_per_ns)]
+    pub spin_units_per_ns: Option<f64>,
 }
 
 impl CommonArgs {
@@ -92,6 +97,9 @@ impl CommonArgs {
                 1,
                 &format!("cannot write the timeline to {}: {error}", path.display()),
             );
+        }
+        if let Some(units) = self.spin_units_per_ns {
+            gil::pace::use_units_per_ns(units);
         }
         gil::install(self.gil_config());
     }
@@ -201,6 +209,13 @@ fn exit_with(code: i32, message: &str) -> ! {
     std::process::exit(code)
 }
 
+fn parse_units_per_ns(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(units) if units.is_finite() && units > 0.0 => Ok(units),
+        _ => Err(format!("'{value}' is not a positive number of spin units")),
+    }
+}
+
 fn parse_switch_interval(value: &str) -> Result<f64, String> {
     let ms: f64 = value
         .parse()
@@ -285,6 +300,14 @@ mod tests {
         assert_eq!(parse_switch_interval("0.001"), Ok(0.001));
         for bad in ["0", "-1", "nan", "inf", "abc", "10001", "5e-324", "0.0009"] {
             assert!(parse_switch_interval(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn a_handed_down_calibration_must_be_a_positive_number() {
+        assert_eq!(parse_units_per_ns("0.97"), Ok(0.97));
+        for bad in ["0", "-1", "nan", "inf", "abc", ""] {
+            assert!(parse_units_per_ns(bad).is_err(), "{bad} accepted");
         }
     }
 }

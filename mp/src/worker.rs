@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 use common::cli::{self, CommonArgs};
+use common::gil;
 use common::process::{self, Failure};
 
 /// The options only a parent gives its workers: hidden from `--help`.
@@ -84,7 +85,7 @@ pub fn command_line(
     args
 }
 
-/// The GIL options a worker runs under: the parent's.
+/// The GIL options a worker runs under: the parent's, with its pace's calibration.
 pub fn gil_args(common: &CommonArgs) -> Vec<String> {
     let mut args = Vec::new();
     if let Some(ms) = common.switch_interval {
@@ -95,6 +96,11 @@ pub fn gil_args(common: &CommonArgs) -> Vec<String> {
     }
     if let Some(pace) = common.pace {
         args.extend(["--pace".to_string(), value_name(pace)]);
+    }
+    if gil::paced() {
+        // The parent's calibration, so that the workers keep its pace without measuring it again.
+        let units = gil::pace::units_per_ns();
+        args.extend(["--spin-units-per-ns".to_string(), units.to_string()]);
     }
     args
 }

@@ -510,3 +510,32 @@ fn a_worker_sent_sigsegv_is_named_as_killed() {
     assert!(output.stdout.is_empty());
     assert!(eventually(Duration::from_secs(10), || live_workers(n).is_empty()));
 }
+
+/// The workers keep the parent's pace calibration instead of measuring their own: here a
+/// calibration that makes an iteration's spin last nothing, so a worker that used it finishes far
+/// sooner than CPython's pace allows (at 3.12's 72.8 ns an iteration, 2 million take 0.146 s; a
+/// worker that measured its own calibration would take at least that).
+#[cfg(feature = "gil")]
+#[test]
+fn workers_keep_the_parents_pace_calibration() {
+    let json = run_json(
+        BIN,
+        &[
+            "--n",
+            "2000000",
+            "--workers",
+            "1",
+            "--modes",
+            "processes",
+            "--spin-units-per-ns",
+            "0.000001",
+        ],
+    );
+    let run = &json["runs"][0];
+    assert_eq!(run["mode"], "processes");
+    let seconds = run["seconds"].as_f64().unwrap();
+    assert!(
+        seconds < 0.146 / 2.0,
+        "the worker did not keep its parent's calibration: {seconds} s; {json}"
+    );
+}

@@ -516,9 +516,14 @@ static GLOBAL: OnceLock<Gil> = OnceLock::new();
 /// Whether this build runs its Python-style threads under the simulated GIL (`--features gil`).
 pub const ENABLED: bool = cfg!(feature = "gil");
 
-/// Installs the process's GIL; a no-op in a build without the `gil` feature. The first call wins.
+/// Installs the process's GIL, and at CPython's pace measures its calibration; a no-op in a build
+/// without the `gil` feature. The first call wins.
 pub fn install(config: GilConfig) {
     if ENABLED {
+        if config.pace == Pace::Cpython {
+            // Calibrate the pace now, at start-up, rather than inside the first timed loop.
+            pace::units_per_ns();
+        }
         let _ = GLOBAL.set(Gil::new(config));
     }
 }

@@ -142,11 +142,14 @@ pub(super) fn spin(units: u32) {
     }
 }
 
-/// How many spin units this machine does in a nanosecond, measured once per process (a few
-/// milliseconds): the fastest of five runs of four million units.
+/// This process's spin units per nanosecond: measured once, or handed down by its parent.
+static UNITS_PER_NS: OnceLock<f64> = OnceLock::new();
+
+/// How many spin units this machine does in a nanosecond, measured once per program (a few
+/// milliseconds, when the GIL is installed), its worker processes taking the parent's: the
+/// fastest of five runs of four million units.
 pub fn units_per_ns() -> f64 {
-    static MEASURED: OnceLock<f64> = OnceLock::new();
-    *MEASURED.get_or_init(|| {
+    *UNITS_PER_NS.get_or_init(|| {
         const UNITS: u32 = 4_000_000;
         let fastest = (0..5)
             .map(|_| {
@@ -157,4 +160,12 @@ pub fn units_per_ns() -> f64 {
             .fold(f64::INFINITY, f64::min);
         f64::from(UNITS) / fastest
     })
+}
+
+/// Takes `units` as this process's [`units_per_ns`] instead of measuring it: a worker process
+/// keeps its parent's calibration (same machine), so that its iterations last exactly as long as
+/// the parent's, and it does not spend the measurement's milliseconds inside the parent's timing.
+/// Does nothing once a value is set.
+pub fn use_units_per_ns(units: f64) {
+    let _ = UNITS_PER_NS.set(units);
 }
