@@ -198,7 +198,7 @@ impl Timeline {
                     break;
                 }
                 let time = time_in(spans, from, to);
-                let held = time[Mark::Holding as usize] as f64 / (to - from) as f64;
+                let held = held_share(time, to - from);
                 let (mark, opacity) = if held > 0.0 {
                     (Mark::Holding, format!("{:.2}", held.max(0.2)))
                 } else if time[Mark::Waiting as usize] > 0 {
@@ -261,7 +261,6 @@ impl Timeline {
     }
 }
 
-/// The state a thread spent most of `[from, to)` in.
 /// How long the thread spent holding, waiting and released between `from` and `to` (µs).
 fn time_in(spans: &[Span], from: u64, to: u64) -> [u64; 3] {
     let mut time = [0u64; 3];
@@ -272,11 +271,15 @@ fn time_in(spans: &[Span], from: u64, to: u64) -> [u64; 3] {
     time
 }
 
+/// The share of `length` µs, whose times are `time`, that the thread held the GIL.
+fn held_share(time: [u64; 3], length: u64) -> f64 {
+    time[Mark::Holding as usize] as f64 / length.max(1) as f64
+}
+
 /// A column's glyph by the share of it the thread held the GIL: the old GIL changes hands every
 /// few microseconds, and a column must never look empty of a holder while a thread ran.
 fn glyph(time: [u64; 3], column: u64) -> char {
-    let held = time[Mark::Holding as usize] as f64 / column.max(1) as f64;
-    match held {
+    match held_share(time, column) {
         h if h >= 0.75 => Mark::Holding.glyph(),
         h if h >= 0.5 => '▓',
         h if h >= 0.25 => '▒',
