@@ -30,121 +30,34 @@
 //! One simplification, which changes nothing observable: CPython guards `gil->cond` and
 //! `gil->switch_cond` with two mutexes, this module with one.
 
+mod config;
 pub mod free_threaded;
 pub mod new_gil;
 pub mod old_gil;
 pub mod pace;
+mod stats;
+mod token;
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
-use serde_json::{Value, json};
 
 #[cfg(loom)]
-use loom::sync::{
-    Condvar, Mutex, MutexGuard,
-    atomic::{AtomicBool, Ordering::Relaxed},
-};
+use loom::sync::{Condvar, Mutex, MutexGuard, atomic::AtomicBool};
 #[cfg(not(loom))]
-use std::sync::{
-    Condvar, Mutex, MutexGuard,
-    atomic::{AtomicBool, Ordering::Relaxed},
-};
+use std::sync::{Condvar, Mutex, MutexGuard, atomic::AtomicBool};
 
+pub use config::{DEFAULT_SWITCH_INTERVAL, Flaw, GilConfig, PythonVersion};
 pub use old_gil::CHECK_INTERVAL_TICKS;
 use old_gil::OldGil;
 pub use pace::{Loop, Pace};
-use pace::{Paced, spin};
+pub use stats::GilStats;
+pub use token::Python;
+use token::{Release, ThreadState};
 
 use crate::latency::HOUR_US;
 use crate::timeline::{Mark, Timeline};
-
-/// Which CPython's thread switching to imitate (`--python`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum PythonVersion {
-    /// The old GIL: release and re-acquire every 100 ticks, no timed wait, no forced hand-off.
-    #[value(name = "2.7")]
-    V2_7,
-    /// The new GIL; the eval breaker is checked between nearly every pair of bytecodes,
-    /// so a thread can lose the GIL between the read and the write of `counter += 1`.
-    #[value(name = "3.9")]
-    V3_9,
-    /// The new GIL; since 3.10 the eval breaker is checked only on backward jumps and calls,
-    /// never inside `counter += 1`.
-    #[value(name = "3.12")]
-    V3_12,
-    /// Free-threaded CPython (PEP 703): no GIL at all; threads run Python code in parallel.
-    #[value(name = "3.13t")]
-    V3_13t,
-}
-
-impl PythonVersion {
-    /// The version as Python writes it: `"3.12"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::V2_7 => "2.7",
-            Self::V3_9 => "3.9",
-            Self::V3_12 => "3.12",
-            Self::V3_13t => "3.13t",
-        }
-    }
-
-    /// Whether this interpreter has a GIL at all: every version but the free-threaded one.
-    pub fn has_gil(self) -> bool {
-        self != Self::V3_13t
-    }
-}
-
-/// CPython's default switch interval: `sys.getswitchinterval()` is 0.005.
-pub const DEFAULT_SWITCH_INTERVAL: Duration = Duration::from_millis(5);
-
-/// How a [`Gil`] behaves.
-#[derive(Clone, Debug)]
-pub struct GilConfig {
-    /// Whose switching to imitate.
-    pub version: PythonVersion,
-    /// How long a waiting thread waits before it asks the holder to drop the GIL.
-    pub switch_interval: Duration,
-    /// Record every take and drop with its time, to draw a timeline afterwards.
-    pub record_timeline: bool,
-    /// Whose speed the loops run at: CPython's (the programs' default) or Rust's.
-    pub pace: Pace,
-    /// The old GIL's check interval, in ticks (CPython 2's `sys.setcheckinterval`, 100 by
-    /// default): how often its holder lets go and asks again.
-    pub check_interval: i32,
-    /// A deliberate bug, to show that the loom models catch it (model checking only).
-    #[cfg(loom)]
-    #[doc(hidden)]
-    pub flaw: Option<Flaw>,
-}
-
-/// Deliberate bugs that the loom models must catch (`common/tests/loom.rs`): each breaks one rule
-/// of a model, and is checked in that model's file.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flaw {
-    /// Taking does not wait while the GIL is locked: two holders (new GIL and old GIL).
-    TakeWithoutWaiting,
-    /// Releasing does not wake a sleeping waiter: a waiter of the old GIL sleeps forever.
-    ForgetToWakeWaiter,
-    /// `take_gil` does not signal `switch_cond`: the new GIL's forced dropper waits forever.
-    ForgetToSignalSwitch,
-}
-
-impl Default for GilConfig {
-    fn default() -> Self {
-        Self {
-            version: PythonVersion::V3_12,
-            switch_interval: DEFAULT_SWITCH_INTERVAL,
-            record_timeline: false,
-            pace: Pace::Native,
-            check_interval: CHECK_INTERVAL_TICKS,
-            #[cfg(loom)]
-            flaw: None,
-        }
-    }
-}
 
 /// The lock itself: one per process, like CPython's (see [`install`]); tests make their own.
 pub struct Gil {
@@ -321,192 +234,6 @@ impl Gil {
             self.cond.notify_one();
         }
         state
-    }
-
-    /// What the GIL did so far, for `--json`'s `"gil_stats"`.
-    pub fn stats(&self) -> GilStats {
-        let state = self.lock();
-        // The old GIL's takes that found the lock free waited 0 µs; its fast path kept no clock.
-        let (old_switches, old_takes_without_waiting) = self.old.counts();
-        let mut wait_us = state.wait_us.clone();
-        wait_us.saturating_record_n(0, old_takes_without_waiting);
-        let ms = |q: f64| wait_us.value_at_quantile(q) as f64 / 1000.0;
-        GilStats {
-            python: self.config.version,
-            has_gil: self.config.version.has_gil(),
-            switch_interval: self.config.switch_interval,
-            switches: state.switches + old_switches,
-            drop_requests: state.drop_requests,
-            wait_p50_ms: ms(0.50),
-            wait_p99_ms: ms(0.99),
-            wait_max_ms: wait_us.max() as f64 / 1000.0,
-        }
-    }
-
-    /// The recorded timeline (empty unless `record_timeline` was set), with the thread names.
-    pub fn timeline(&self) -> (Vec<String>, Timeline) {
-        let state = self.lock();
-        (state.threads.clone(), state.timeline.clone())
-    }
-}
-
-/// What the GIL did during a run.
-#[derive(Clone, Debug)]
-pub struct GilStats {
-    pub python: PythonVersion,
-    /// False on the free-threaded interpreter: nothing to switch, nothing to wait for.
-    pub has_gil: bool,
-    pub switch_interval: Duration,
-    /// Hand-offs from one thread to another.
-    pub switches: u64,
-    /// Times a waiter timed out and asked the holder to drop the GIL.
-    pub drop_requests: u64,
-    pub wait_p50_ms: f64,
-    pub wait_p99_ms: f64,
-    pub wait_max_ms: f64,
-}
-
-impl GilStats {
-    /// The `"gil_stats"` object of `--json`.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "python": self.python.as_str(),
-            "gil_enabled": self.has_gil,
-            "switch_interval_ms": self.switch_interval.as_secs_f64() * 1000.0,
-            "switches": self.switches,
-            "drop_requests": self.drop_requests,
-            "wait_ms": {"p50": self.wait_p50_ms, "p99": self.wait_p99_ms, "max": self.wait_max_ms},
-        })
-    }
-}
-
-/// One attached thread: CPython's `PyThreadState`, as far as the GIL cares.
-struct ThreadState<'gil> {
-    gil: &'gil Gil,
-    id: usize,
-}
-
-/// Releases the GIL when `attach` ends, normally or by a panic.
-struct Release<'a, 'gil>(&'a ThreadState<'gil>);
-
-impl Drop for Release<'_, '_> {
-    fn drop(&mut self) {
-        self.0.gil.let_go(self.0.id, true);
-    }
-}
-
-/// Proof that this thread holds the GIL, handed out by [`Gil::attach`] and [`attach`]: PyO3's
-/// `Python<'py>`. A native token (the build without the `gil` feature) holds nothing, and its
-/// check points compile to nothing.
-#[derive(Clone, Copy)]
-pub struct Python<'py> {
-    thread: Option<&'py ThreadState<'py>>,
-    /// The CPython version whose pace the loops keep (`--pace cpython`), if any.
-    pace: Option<PythonVersion>,
-    /// The loop running now at that pace: what each check point spins for (see [`pace`]).
-    current: Option<Paced>,
-}
-
-impl<'py> Python<'py> {
-    /// A token for code that runs with no GIL at all: plain Rust.
-    pub fn native() -> Self {
-        Self {
-            thread: None,
-            pace: None,
-            current: None,
-        }
-    }
-
-    /// The same token, for a loop of kind `work`: at CPython's pace, each of its iterations
-    /// (from one backward jump to the next) then costs what it costs CPython. Natively, the
-    /// token is unchanged.
-    pub fn running(self, work: Loop) -> Self {
-        Self {
-            current: self.pace.map(|version| Paced::new(version, work)),
-            ..self
-        }
-    }
-
-    /// Whether the loops run at CPython's pace: then every iteration has its own check point.
-    pub fn is_paced(self) -> bool {
-        self.current.is_some()
-    }
-
-    /// An eval-breaker check point at a loop's backward jump (or a call): every CPython version
-    /// checks here, so the holder may hand the GIL over at this point.
-    #[inline(always)]
-    pub fn backward_jump(self) {
-        if let Some(paced) = self.current {
-            spin(paced.before_jump);
-        }
-        if let Some(thread) = self.thread {
-            thread.check_point(self.current.map_or(1, |paced| paced.ticks_jump));
-        }
-    }
-
-    /// A check point between two bytecodes of one statement, e.g. between the read and the write
-    /// of `counter += 1`. CPython 3.9 and older check the eval breaker here; 3.10 and later don't.
-    #[inline(always)]
-    pub fn between_bytecodes(self) {
-        if let Some(paced) = self.current {
-            spin(paced.before_between);
-        }
-        if let Some(thread) = self.thread
-            && matches!(
-                thread.gil.config.version,
-                PythonVersion::V2_7 | PythonVersion::V3_9
-            )
-        {
-            // Natively a check point is a tick; at CPython's pace, the ticks of the instructions
-            // between the read and the write.
-            thread.check_point(self.current.map_or(1, |paced| paced.ticks_between));
-        }
-    }
-
-    /// Runs blocking work with the GIL released, like PyO3's `py.detach` or CPython's
-    /// `Py_BEGIN_ALLOW_THREADS` around `sleep()` and `recv()`: other threads run meanwhile.
-    pub fn detach<R>(self, f: impl FnOnce() -> R) -> R {
-        let Some(thread) = self.thread else {
-            return f();
-        };
-        thread.gil.let_go(thread.id, false);
-        // Taken back even if `f` panics, so that `attach` can release it.
-        struct Retake<'a, 'gil>(&'a ThreadState<'gil>);
-        impl Drop for Retake<'_, '_> {
-            fn drop(&mut self) {
-                self.0.gil.take(self.0.id);
-            }
-        }
-        let _retake = Retake(thread);
-        f()
-    }
-}
-
-impl<'py> Python<'py> {
-    /// Takes a lock the way CPython's `lock.acquire()` does: first without blocking, and if
-    /// another thread has it, blocking *with the GIL released*. Blocking while holding the GIL
-    /// would deadlock: the lock's holder may be waiting for the GIL to finish and let go.
-    pub fn acquire<T>(self, lock: &'py std::sync::Mutex<T>) -> std::sync::MutexGuard<'py, T> {
-        match lock.try_lock() {
-            Ok(guard) => guard,
-            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
-            Err(std::sync::TryLockError::WouldBlock) => {
-                self.detach(|| lock.lock().unwrap_or_else(|p| p.into_inner()))
-            }
-        }
-    }
-}
-
-impl ThreadState<'_> {
-    /// An eval-breaker check point; `ticks` is what the old GIL counts for the instructions
-    /// since the last one.
-    #[inline(always)]
-    fn check_point(&self, ticks: i32) {
-        if self.gil.config.version == PythonVersion::V2_7 {
-            self.tick(ticks);
-        } else if self.gil.drop_request.load(Relaxed) {
-            self.gil.yield_to_waiter(self.id);
-        }
     }
 }
 

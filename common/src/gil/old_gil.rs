@@ -43,7 +43,8 @@ use std::sync::{
     },
 };
 
-use super::{Flaw, Gil, ThreadState};
+use super::token::ThreadState;
+use super::{Flaw, Gil};
 use crate::timeline::Mark;
 
 /// CPython 2's default check interval: `sys.getcheckinterval()` is 100 ticks.

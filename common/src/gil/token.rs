@@ -1,0 +1,137 @@
+//! The `Python` token, PyO3's word for "this thread holds the GIL", and its check points: where a
+//! running thread may hand the GIL over, and how blocking work lets go of it.
+
+use std::sync::atomic::Ordering::Relaxed;
+
+use super::pace::{Loop, Paced, spin};
+use super::{Gil, PythonVersion};
+
+/// One attached thread: CPython's `PyThreadState`, as far as the GIL cares.
+pub(super) struct ThreadState<'gil> {
+    pub(super) gil: &'gil Gil,
+    pub(super) id: usize,
+}
+
+/// Releases the GIL when `attach` ends, normally or by a panic.
+pub(super) struct Release<'a, 'gil>(pub(super) &'a ThreadState<'gil>);
+
+impl Drop for Release<'_, '_> {
+    fn drop(&mut self) {
+        self.0.gil.let_go(self.0.id, true);
+    }
+}
+
+/// Proof that this thread holds the GIL, handed out by [`Gil::attach`] and [`attach`]: PyO3's
+/// `Python<'py>`. A native token (the build without the `gil` feature) holds nothing, and its
+/// check points compile to nothing.
+#[derive(Clone, Copy)]
+pub struct Python<'py> {
+    pub(super) thread: Option<&'py ThreadState<'py>>,
+    /// The CPython version whose pace the loops keep (`--pace cpython`), if any.
+    pub(super) pace: Option<PythonVersion>,
+    /// The loop running now at that pace: what each check point spins for (see [`pace`]).
+    pub(super) current: Option<Paced>,
+}
+
+impl<'py> Python<'py> {
+    /// A token for code that runs with no GIL at all: plain Rust.
+    pub fn native() -> Self {
+        Self {
+            thread: None,
+            pace: None,
+            current: None,
+        }
+    }
+
+    /// The same token, for a loop of kind `work`: at CPython's pace, each of its iterations
+    /// (from one backward jump to the next) then costs what it costs CPython. Natively, the
+    /// token is unchanged.
+    pub fn running(self, work: Loop) -> Self {
+        Self {
+            current: self.pace.map(|version| Paced::new(version, work)),
+            ..self
+        }
+    }
+
+    /// Whether the loops run at CPython's pace: then every iteration has its own check point.
+    pub fn is_paced(self) -> bool {
+        self.current.is_some()
+    }
+
+    /// An eval-breaker check point at a loop's backward jump (or a call): every CPython version
+    /// checks here, so the holder may hand the GIL over at this point.
+    #[inline(always)]
+    pub fn backward_jump(self) {
+        if let Some(paced) = self.current {
+            spin(paced.before_jump);
+        }
+        if let Some(thread) = self.thread {
+            thread.check_point(self.current.map_or(1, |paced| paced.ticks_jump));
+        }
+    }
+
+    /// A check point between two bytecodes of one statement, e.g. between the read and the write
+    /// of `counter += 1`. CPython 3.9 and older check the eval breaker here; 3.10 and later don't.
+    #[inline(always)]
+    pub fn between_bytecodes(self) {
+        if let Some(paced) = self.current {
+            spin(paced.before_between);
+        }
+        if let Some(thread) = self.thread
+            && matches!(
+                thread.gil.config.version,
+                PythonVersion::V2_7 | PythonVersion::V3_9
+            )
+        {
+            // Natively a check point is a tick; at CPython's pace, the ticks of the instructions
+            // between the read and the write.
+            thread.check_point(self.current.map_or(1, |paced| paced.ticks_between));
+        }
+    }
+
+    /// Runs blocking work with the GIL released, like PyO3's `py.detach` or CPython's
+    /// `Py_BEGIN_ALLOW_THREADS` around `sleep()` and `recv()`: other threads run meanwhile.
+    pub fn detach<R>(self, f: impl FnOnce() -> R) -> R {
+        let Some(thread) = self.thread else {
+            return f();
+        };
+        thread.gil.let_go(thread.id, false);
+        // Taken back even if `f` panics, so that `attach` can release it.
+        struct Retake<'a, 'gil>(&'a ThreadState<'gil>);
+        impl Drop for Retake<'_, '_> {
+            fn drop(&mut self) {
+                self.0.gil.take(self.0.id);
+            }
+        }
+        let _retake = Retake(thread);
+        f()
+    }
+}
+
+impl<'py> Python<'py> {
+    /// Takes a lock the way CPython's `lock.acquire()` does: first without blocking, and if
+    /// another thread has it, blocking *with the GIL released*. Blocking while holding the GIL
+    /// would deadlock: the lock's holder may be waiting for the GIL to finish and let go.
+    pub fn acquire<T>(self, lock: &'py std::sync::Mutex<T>) -> std::sync::MutexGuard<'py, T> {
+        match lock.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                self.detach(|| lock.lock().unwrap_or_else(|p| p.into_inner()))
+            }
+        }
+    }
+}
+
+impl ThreadState<'_> {
+    /// An eval-breaker check point; `ticks` is what the old GIL counts for the instructions
+    /// since the last one.
+    #[inline(always)]
+    fn check_point(&self, ticks: i32) {
+        if self.gil.config.version == PythonVersion::V2_7 {
+            self.tick(ticks);
+        } else if self.gil.drop_request.load(Relaxed) {
+            self.gil.yield_to_waiter(self.id);
+        }
+    }
+}
