@@ -1,0 +1,63 @@
+//! The timeline in the terminal (`--timeline`): one row per thread, one glyph per column.
+
+use std::fmt::Write as _;
+
+use super::{Mark, Timeline, held_share, time_in};
+
+impl Mark {
+    pub(super) fn glyph(self) -> char {
+        match self {
+            Mark::Holding => '█',
+            Mark::Waiting => '·',
+            Mark::Released => ' ',
+        }
+    }
+}
+
+impl Timeline {
+    /// The terminal picture: one row per thread, one column per `us_per_column` microseconds,
+    /// each column shaded by the share of it the thread held the GIL.
+    pub fn render_text(&self, names: &[String], window: (u64, u64), us_per_column: u64) -> String {
+        let (start, end) = window;
+        let us_per_column = us_per_column.max(1);
+        let columns = end.saturating_sub(start).div_ceil(us_per_column) as usize;
+        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        let mut out = String::new();
+        for (name, spans) in names.iter().zip(self.spans(names.len())) {
+            let mut row = String::with_capacity(columns);
+            for column in 0..columns as u64 {
+                let from = start + column * us_per_column;
+                let to = from + us_per_column;
+                row.push(glyph(time_in(&spans, from, to), to - from));
+            }
+            // A thread that did nothing in the window (finished, not started) is left out.
+            if row.chars().all(|c| c == Mark::Released.glyph()) {
+                continue;
+            }
+            let _ = writeln!(out, "  {name:>width$} |{row}|");
+        }
+        let _ = writeln!(
+            out,
+            "  {:>width$}  █ ▓ ▒ ░ = held the GIL for ≥ 3/4, ≥ 1/2, ≥ 1/4, less of the column; {} = only waited for it, blank = released; one column = {} ms, from {:.1} ms to {:.1} ms",
+            "",
+            Mark::Waiting.glyph(),
+            us_per_column as f64 / 1000.0,
+            start as f64 / 1000.0,
+            end as f64 / 1000.0,
+        );
+        out
+    }
+}
+
+/// A column's glyph by the share of it the thread held the GIL: the old GIL changes hands every
+/// few microseconds, and a column must never look empty of a holder while a thread ran.
+fn glyph(time: [u64; 3], column: u64) -> char {
+    match held_share(time, column) {
+        h if h >= 0.75 => Mark::Holding.glyph(),
+        h if h >= 0.5 => '▓',
+        h if h >= 0.25 => '▒',
+        h if h > 0.0 => '░',
+        _ if time[Mark::Waiting as usize] > 0 => Mark::Waiting.glyph(),
+        _ => Mark::Released.glyph(),
+    }
+}
