@@ -6,13 +6,13 @@
 //! nothing to its subcommands, are refused when written before one, never silently ignored.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 
-use crate::gil::{self, GilConfig, Pace, PythonVersion};
+use crate::gil::{GilConfig, Pace, PythonVersion};
 use crate::output;
 
 /// Options shared by every program: `#[command(flatten)]` them into its own `Cli`, once, at the
@@ -65,54 +65,6 @@ impl CommonArgs {
         }
         config.record_timeline = self.timeline || self.timeline_svg.is_some();
         config
-    }
-
-    /// Refuses GIL options in a build that has no GIL, then installs the process's GIL.
-    pub fn install_gil(&self, program: &str) {
-        if !gil::ENABLED {
-            let used = [
-                (self.switch_interval.is_some(), "--switch-interval"),
-                (self.python.is_some(), "--python"),
-                (self.pace.is_some(), "--pace"),
-                (self.timeline, "--timeline"),
-                (self.timeline_svg.is_some(), "--timeline-svg"),
-            ];
-            if let Some((_, flag)) = used.iter().find(|(used, _)| *used) {
-                usage_error(&format!(
-                    "{flag} needs the simulated GIL: cargo run -p {program} --features gil -- {flag} ..."
-                ));
-            }
-        }
-        let timeline = self.timeline || self.timeline_svg.is_some();
-        if self.python.is_some_and(|v| !v.has_gil()) && timeline {
-            usage_error(
-                "--timeline and --timeline-svg draw who held the GIL, and --python 3.13t \
-                 (free-threaded) has none: choose another --python",
-            );
-        }
-        if let Some(path) = &self.timeline_svg
-            && let Err(error) = check_writable(path)
-        {
-            exit_with(
-                1,
-                &format!("cannot write the timeline to {}: {error}", path.display()),
-            );
-        }
-        if let Some(units) = self.spin_units_per_ns {
-            gil::pace::use_units_per_ns(units);
-        }
-        gil::install(self.gil_config());
-    }
-}
-
-/// Whether `path` can be written, checked before the run and leaving no trace: an existing file
-/// is opened for writing (not truncated); a new one is created, then removed.
-fn check_writable(path: &Path) -> std::io::Result<()> {
-    if path.exists() {
-        std::fs::OpenOptions::new().write(true).open(path).map(drop)
-    } else {
-        std::fs::File::create(path)?;
-        std::fs::remove_file(path)
     }
 }
 
@@ -204,7 +156,7 @@ pub fn runtime_error(message: &str) -> ExitCode {
 }
 
 /// One line on stderr, then exit with `code`.
-fn exit_with(code: i32, message: &str) -> ! {
+pub(crate) fn exit_with(code: i32, message: &str) -> ! {
     output::error_line(message);
     std::process::exit(code)
 }

@@ -7,7 +7,10 @@
 //! * [`threads`]: start K named threads, join them, collect their results;
 //! * [`interpreters`]: K threads, each in its own interpreter with its own GIL (PEP 684);
 //! * [`process`]: worker processes, `multiprocessing`'s way, and what happens when one fails;
+//! * [`error`]: why a run failed ([`error::Failure`]), the one error type of every program;
 //! * [`devices`]: simulated network devices (TCP on 127.0.0.1) and the client sessions;
+//! * [`program`]: the harness every `main` runs in: the GIL installed, the limits, each mode
+//!   timed on a progress line, the report printed or the failure said, in one place;
 //! * [`report`]: the aligned table, or `--json`;
 //! * [`output`]: every line printed, and what happens when a write fails;
 //! * [`interrupt`]: Ctrl-C, as a terminal sends it;
@@ -19,12 +22,14 @@
 pub mod cli;
 #[cfg(not(loom))] // tokio leaves out its network types when built for loom
 pub mod devices;
+pub mod error;
 pub mod gil;
 pub mod interpreters;
 pub mod interrupt;
 pub mod latency;
 pub mod output;
 pub mod process;
+pub mod program;
 pub mod progress;
 pub mod report;
 #[cfg(feature = "testing")]

@@ -21,12 +21,13 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A run of `program` in `steps` steps (its modes, or the points of a sweep).
-    pub fn new(args: &CommonArgs, program: &str, steps: u64) -> Self {
+    /// A run of `program`, in steps (its modes, or the points of a sweep) counted by
+    /// [`Progress::set_steps`].
+    pub fn new(args: &CommonArgs, program: &str) -> Self {
         if args.json || !std::io::stderr().is_terminal() {
             return Self { bar: None };
         }
-        let bar = ProgressBar::with_draw_target(Some(steps), ProgressDrawTarget::hidden());
+        let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::hidden());
         let style = ProgressStyle::with_template(
             "{spinner} {prefix}: {msg} (step {pos} of {len}), {elapsed} so far",
         )
@@ -45,6 +46,13 @@ impl Progress {
                 }
             });
         Self { bar: Some(bar) }
+    }
+
+    /// The run has `steps` steps.
+    pub fn set_steps(&self, steps: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(steps.max(1));
+        }
     }
 
     /// The next step starts: `what` is running now.

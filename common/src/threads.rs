@@ -1,15 +1,16 @@
 //! Starting and joining threads the way the Python programs do:
 //! `threads = [Thread(target=worker, args=(i,)) for i in range(k)]`, `start()` each, `join()` each.
 
-use std::io;
 use std::thread;
+
+use crate::error::Failure;
 
 /// Starts `workers` threads named `Thread-1`, `Thread-2`, … (Python's names), runs `work(index)`
 /// in each, waits for them all, and returns their results in order.
 ///
-/// A thread the OS refuses to start is an error; a worker that panics re-raises its panic here,
+/// A thread the OS refuses to start is a [`Failure::ThreadStart`]; a worker that panics re-raises its panic here,
 /// as an exception in a joined thread would not, but a wrong total must never be printed.
-pub fn run_in_threads<R, F>(workers: u64, work: F) -> io::Result<Vec<R>>
+pub fn run_in_threads<R, F>(workers: u64, work: F) -> Result<Vec<R>, Failure>
 where
     R: Send,
     F: Fn(usize) -> R + Sync,
@@ -20,7 +21,8 @@ where
         for index in 0..workers as usize {
             let handle = thread::Builder::new()
                 .name(format!("Thread-{}", index + 1))
-                .spawn_scoped(scope, move || work(index))?;
+                .spawn_scoped(scope, move || work(index))
+                .map_err(|error| Failure::ThreadStart(error.to_string()))?;
             handles.push(handle);
         }
         Ok(handles

@@ -1,61 +1,25 @@
-//! The CPU-bound work of `cpu_example.py` and `mp.py`: the sum of the squares of `0..n`.
+//! The tutorials' CPU-bound loops that several programs share, and the closed form a program
+//! checks its total against. `sum_of_squares` itself is in each teaching file that has it
+//! (`cpu_example`, `mp`), as each `.py` has its own.
 
 use std::hint::black_box;
 
 use crate::gil::{Loop, Python};
 
-/// How many iterations one eval-breaker check point stands for.
-///
-/// CPython checks the eval breaker once per loop iteration (at the backward jump), and one
-/// iteration of `total += i * i` costs it 50 to 80 ns. Rust does it in under a nanosecond, so a
-/// check every iteration would be a check every nanosecond and would cost a third of the run.
-/// One check every 16 iterations keeps the cost out of sight (the loop runs as fast as without a
-/// GIL) and still sees a drop request within about 10 ns. For the old GIL, one check is one tick:
-/// 100 ticks last about a microsecond, about as long as they do in CPython 2, and two threads then
-/// run 1.3 to 1.9 times slower than one (`cpu_example --python 2.7 --pace native`, six runs on the
-/// 2-core machine, 2026-11-22), as CPython 2.7 does (medians of 1.4 to 1.7 over blocks of runs).
-pub const ITERATIONS_PER_CHECK: u64 = 16;
-
-/// `sum(i * i for i in range(n))`, exactly, one iteration at a time.
-///
-/// `black_box` stops the optimiser from replacing the loop by the closed form (it knows it):
-/// the loop really runs `n` times, so the time doubles when `n` doubles.
-pub fn sum_of_squares(n: u64, py: Python<'_>) -> u128 {
-    sum_over_range(n, py.running(Loop::SumOfSquares), |i| i * i)
-}
-
 /// The tutorial's `count_up()` and `count_down()`: `count = count + i` for `i in range(n)`.
 pub fn count(n: u64, py: Python<'_>) -> u128 {
-    sum_over_range(n, py.running(Loop::Count), |i| i)
+    let mut py = py.at_cpython_pace(Loop::Count);
+    let mut count = 0;
+    for i in 0..n {
+        // black_box: the optimiser would otherwise replace the loop by n(n-1)/2.
+        count += u128::from(black_box(i));
+        py.backward_jump(); // the loop's backward jump: the GIL may change hands here
+    }
+    count
 }
 
-/// `sum(term(i) for i in range(n))`, with an eval-breaker check point every
-/// [`ITERATIONS_PER_CHECK`] iterations (every iteration at CPython's pace), where Python's loop
-/// jumps back.
-#[inline(always)]
-fn sum_over_range(n: u64, py: Python<'_>, term: impl Fn(u128) -> u128) -> u128 {
-    let mut total: u128 = 0;
-    if py.is_paced() {
-        // At CPython's pace an iteration lasts tens of nanoseconds: check at each, as CPython
-        // does at its backward jump.
-        for i in 0..n {
-            total += term(u128::from(black_box(i)));
-            py.backward_jump();
-        }
-        return total;
-    }
-    // At Rust's pace, every ITERATIONS_PER_CHECK (a constant: the inner loop stays unrolled).
-    for start in (0..n).step_by(ITERATIONS_PER_CHECK as usize) {
-        for i in start..n.min(start + ITERATIONS_PER_CHECK) {
-            total += term(u128::from(black_box(i)));
-        }
-        // The loop's backward jump, where CPython checks the eval breaker.
-        py.backward_jump();
-    }
-    total
-}
-
-/// The closed form, `n(n-1)(2n-1)/6`, to check [`sum_of_squares`] against.
+/// The closed form of `sum(i * i for i in range(n))`, `n(n-1)(2n-1)/6`: a program refuses a
+/// total that is not this one.
 pub fn expected_sum_of_squares(n: u64) -> u128 {
     let n = u128::from(n);
     if n == 0 {
@@ -69,28 +33,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn matches_the_closed_form() {
-        for n in [0, 1, 2, 3, 10, 1000, 12_345] {
-            assert_eq!(
-                sum_of_squares(n, Python::native()),
-                expected_sum_of_squares(n),
-                "n={n}"
-            );
-        }
-    }
-
-    #[test]
     fn count_is_the_sum_of_the_range() {
+        // A plain loop, written here: the witness the program does not use.
+        let mut witness = 0u128;
+        for i in 0..1_000_000u128 {
+            witness += i;
+        }
+        assert_eq!(count(1_000_000, Python::native()), witness);
         assert_eq!(count(100_000_000, Python::native()), 4_999_999_950_000_000);
     }
 
     #[test]
-    fn matches_python() {
+    fn the_closed_form_matches_python() {
         // python3 -c "print(sum(i*i for i in range(10_000_000)))"
         assert_eq!(
             expected_sum_of_squares(10_000_000),
             333_333_283_333_335_000_000
         );
+        for n in [0u64, 1, 2, 3, 10, 1000, 12_345] {
+            let witness: u128 = (0..u128::from(n)).map(|i| i * i).sum();
+            assert_eq!(expected_sum_of_squares(n), witness, "n={n}");
+        }
     }
 
     #[test]

@@ -19,9 +19,6 @@ impl Gil {
     /// take an iteration's time).
     pub(super) fn attach_free_threaded<R>(&self, f: impl FnOnce(Python<'_>) -> R) -> R {
         self.register(std::thread::current().name());
-        f(Python {
-            pace: self.paced_version(),
-            ..Python::native()
-        })
+        f(Python::attached(None, self.paced_version()))
     }
 }

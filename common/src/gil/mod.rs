@@ -39,7 +39,7 @@ mod stats;
 mod token;
 
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use hdrhistogram::Histogram;
 
@@ -139,11 +139,7 @@ impl Gil {
         self.take(id);
         // Released on the way out even if `f` panics, so one failing thread can't hang the rest.
         let _release = Release(&thread);
-        f(Python {
-            thread: Some(&thread),
-            pace: self.paced_version(),
-            current: None,
-        })
+        f(Python::attached(Some(&thread), self.paced_version()))
     }
 
     /// The version whose pace the loops keep, if they keep one.
@@ -274,21 +270,6 @@ pub fn free_threaded() -> bool {
 /// Whether this run's loops keep CPython's pace (`--features gil`, `--pace cpython`).
 pub fn paced() -> bool {
     global().is_some_and(|gil| gil.config().pace == Pace::Cpython)
-}
-
-/// A size's default: the `.py`'s at CPython's pace, Rust's own (larger: Rust does an iteration
-/// in about a nanosecond, CPython in tens) at Rust's.
-pub fn default_size(python: u64, rust: u64) -> u64 {
-    if paced() { python } else { rust }
-}
-
-/// Roughly how long `iterations` of `work` take in this run, on one core: for the limits.
-pub fn estimate(work: Loop, iterations: u128) -> Duration {
-    let ns = match global().filter(|gil| gil.config().pace == Pace::Cpython) {
-        Some(gil) => pace::cost(gil.config().version, work).ns,
-        None => pace::native_ns(work),
-    };
-    Duration::from_secs_f64((iterations as f64 * ns / 1e9).min(1e12))
 }
 
 /// Runs `f` as a Python thread would: under the process's GIL with `--features gil`, natively

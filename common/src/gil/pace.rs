@@ -99,6 +99,26 @@ pub fn cost(version: PythonVersion, work: Loop) -> Cost {
     Cost { ns, between, ticks }
 }
 
+/// At Rust's pace (`--pace native`), how many iterations of `work` one eval-breaker check point
+/// stands for.
+///
+/// CPython checks the eval breaker once per loop iteration (at the backward jump), and one
+/// iteration of `total += i * i` costs it 50 to 80 ns. Rust does it in under a nanosecond, so a
+/// check every iteration would be a check every nanosecond and would cost a third of the run.
+/// One check every 16 iterations keeps the cost out of sight (the loop runs as fast as without a
+/// GIL) and still sees a drop request within about 10 ns. For the old GIL, one check is one tick:
+/// 100 ticks last about a microsecond, about as long as they do in CPython 2, and two threads then
+/// run 1.3 to 1.9 times slower than one (`cpu_example --python 2.7 --pace native`, six runs on the
+/// 2-core machine, 2026-11-22), as CPython 2.7 does (medians of 1.4 to 1.7 over blocks of runs).
+/// The increments of `share` and `share2` do more per iteration (an atomic, a lock) and check at
+/// every one, as CPython does.
+pub fn iterations_per_check(work: Loop) -> u32 {
+    match work {
+        Loop::SumOfSquares | Loop::Count => 16,
+        Loop::Increment | Loop::LockedIncrement => 1,
+    }
+}
+
 /// Rust's own cost of an iteration, roughly (release build), for estimating run times.
 pub fn native_ns(work: Loop) -> f64 {
     match work {

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::Ordering::Relaxed;
 
-use super::pace::{Loop, Paced, spin};
+use super::pace::{Loop, Paced, iterations_per_check, spin};
 use super::{Gil, PythonVersion};
 
 /// One attached thread: CPython's `PyThreadState`, as far as the GIL cares.
@@ -31,6 +31,10 @@ pub struct Python<'py> {
     pub(super) pace: Option<PythonVersion>,
     /// The loop running now at that pace: what each check point spins for (see [`pace`]).
     pub(super) current: Option<Paced>,
+    /// At Rust's pace, how many backward jumps one eval-breaker check stands for
+    /// ([`iterations_per_check`]), and how many are left before the next check.
+    every: u32,
+    left: u32,
 }
 
 impl<'py> Python<'py> {
@@ -40,33 +44,53 @@ impl<'py> Python<'py> {
             thread: None,
             pace: None,
             current: None,
+            every: 1,
+            left: 1,
         }
     }
 
-    /// The same token, for a loop of kind `work`: at CPython's pace, each of its iterations
-    /// (from one backward jump to the next) then costs what it costs CPython. Natively, the
-    /// token is unchanged.
-    pub fn running(self, work: Loop) -> Self {
+    /// A token made by `attach`: holding `thread`'s GIL (if any), keeping `pace`'s speed (if any).
+    pub(super) fn attached(
+        thread: Option<&'py ThreadState<'py>>,
+        pace: Option<PythonVersion>,
+    ) -> Self {
+        Self {
+            thread,
+            pace,
+            ..Self::native()
+        }
+    }
+
+    /// The same token, for a loop of kind `work`: with `--pace cpython` (the GIL build's
+    /// default) each of its iterations, from one backward jump to the next, then lasts what it
+    /// lasts CPython. At Rust's pace, the loop's check points are thinned out as
+    /// [`iterations_per_check`] says; with no GIL at all they do nothing either way.
+    pub fn at_cpython_pace(self, work: Loop) -> Self {
+        let every = iterations_per_check(work);
         Self {
             current: self.pace.map(|version| Paced::new(version, work)),
+            every,
+            left: every,
             ..self
         }
     }
 
-    /// Whether the loops run at CPython's pace: then every iteration has its own check point.
-    pub fn is_paced(self) -> bool {
-        self.current.is_some()
-    }
-
     /// An eval-breaker check point at a loop's backward jump (or a call): every CPython version
-    /// checks here, so the holder may hand the GIL over at this point.
+    /// checks here, so the holder may hand the GIL over at this point. At Rust's pace, one in
+    /// [`iterations_per_check`] checks, counted in the token: hence `&mut self`.
     #[inline(always)]
-    pub fn backward_jump(self) {
+    pub fn backward_jump(&mut self) {
         if let Some(paced) = self.current {
             spin(paced.before_jump);
         }
-        if let Some(thread) = self.thread {
-            thread.check_point(self.current.map_or(1, |paced| paced.ticks_jump));
+        let Some(thread) = self.thread else { return };
+        match self.current {
+            Some(paced) => thread.check_point(paced.ticks_jump),
+            None if self.left <= 1 => {
+                self.left = self.every;
+                thread.check_point(1);
+            }
+            None => self.left -= 1,
         }
     }
 

@@ -19,7 +19,6 @@ pub enum Mark {
     Released,
 }
 
-
 /// One change of state of one thread, in microseconds since the GIL was made.
 #[derive(Clone, Copy, Debug)]
 pub struct Event {
@@ -104,7 +103,6 @@ impl Timeline {
         let end = self.events.last().map_or(0, |e| e.at_us);
         (start, end.min(start.saturating_add(length_us)))
     }
-
 }
 
 /// How long the thread spent holding, waiting and released between `from` and `to` (µs).

@@ -8,14 +8,18 @@
 //! parent kills the workers too, and a worker whose parent dies stops on its own: it watches its
 //! stdin, a pipe from the parent, and exits when the pipe closes.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
+
+mod child;
 use std::time::{Duration, Instant};
 
+pub use child::become_worker;
+
+use crate::error::Failure;
 use crate::interrupt::{self, Graceful};
-use crate::output;
 
 /// Set by the parent in each worker's environment: the parent's pid.
 pub const PARENT_ENV: &str = "CONCURRENCY_WORKER_PARENT";
@@ -29,54 +33,9 @@ pub struct Worker {
     _lifeline: Option<ChildStdin>,
 }
 
-/// Why the workers did not all return a result.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Failure {
-    /// A worker failed; the others were killed.
-    Worker {
-        index: usize,
-        pid: u32,
-        what: String,
-    },
-    /// The parent got Ctrl-C; every worker was killed.
-    Interrupted,
-    /// A worker could not be started.
-    Start(String),
-    /// Anything else that stopped the run, said in full.
-    Run(String),
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Worker { index, pid, what } => {
-                write!(
-                    f,
-                    "worker {index} (pid {pid}) {what}; the other workers were stopped"
-                )
-            }
-            Failure::Interrupted => write!(f, "interrupted; every worker was stopped"),
-            Failure::Start(why) => write!(f, "could not start a worker process: {why}"),
-            Failure::Run(why) => write!(f, "{why}"),
-        }
-    }
-}
-
-impl Failure {
-    /// How a run that failed this way ends: one line on stderr, then exit code 130 for Ctrl-C
-    /// (as a shell reports it) or 1.
-    pub fn exit(&self) -> std::process::ExitCode {
-        output::error_line(&self.to_string());
-        match self {
-            Failure::Interrupted => std::process::ExitCode::from(interrupt::STATUS),
-            _ => std::process::ExitCode::FAILURE,
-        }
-    }
-}
-
 /// Starts this program again with `args`, as worker number `index`.
 fn start(index: usize, args: &[String]) -> Result<Worker, Failure> {
-    let exe = std::env::current_exe().map_err(|e| Failure::Start(e.to_string()))?;
+    let exe = std::env::current_exe().map_err(|e| Failure::WorkerStart(e.to_string()))?;
     let mut child = Command::new(exe)
         .args(args)
         .env(PARENT_ENV, std::process::id().to_string())
@@ -84,7 +43,7 @@ fn start(index: usize, args: &[String]) -> Result<Worker, Failure> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| Failure::Start(e.to_string()))?;
+        .map_err(|e| Failure::WorkerStart(e.to_string()))?;
     Ok(Worker {
         index,
         pid: child.id(),
@@ -119,7 +78,7 @@ fn start_all(
         let started = if interrupt::interrupted() {
             Err(Failure::Interrupted)
         } else if Instant::now() >= until {
-            Err(Failure::Run(format!(
+            Err(Failure::WorkerStart(format!(
                 "only {index} workers had started within the timeout ({:.1} s)",
                 until.saturating_duration_since(begun).as_secs_f64()
             )))
@@ -169,8 +128,8 @@ fn join_all(
     if let Some((index, error)) = unread {
         // The readers already started end when their workers' pipes close.
         stop_all(&mut workers);
-        return Err(Failure::Run(format!(
-            "could not start a thread to read worker {index}: {error}"
+        return Err(Failure::ThreadStart(format!(
+            "{error} (to read worker {index})"
         )));
     }
 
@@ -310,67 +269,6 @@ fn signal_name(signal: i32) -> &'static str {
 /// A worker that Ctrl-C stopped: killed by SIGINT, or exited with 130 from its own handler.
 fn was_interrupted(status: ExitStatus) -> bool {
     status.signal() == Some(2) || status.code() == Some(i32::from(interrupt::STATUS))
-}
-
-/// In a worker: checks that a parent started it, and stops the worker when that parent dies.
-/// Returns an error, for the user, when the worker was started by hand.
-pub fn become_worker() -> Result<(), String> {
-    let parent = std::env::var(PARENT_ENV)
-        .ok()
-        .and_then(|p| p.parse::<u32>().ok());
-    if parent != Some(std::os::unix::process::parent_id()) {
-        return Err(
-            "this is a worker process: the parent program starts it, with a pipe to \
-                    read its result; run the program without --worker"
-                .to_string(),
-        );
-    }
-    // A panic reaches the parent as one line on stderr, which it quotes, not as a backtrace.
-    std::panic::set_hook(Box::new(|info| {
-        let message = info.payload_as_str().unwrap_or("(no message)");
-        output::error_line(&format!("worker panicked: {message}"));
-    }));
-    // The parent holds our stdin open and never writes: end of file means it is gone.
-    std::thread::Builder::new()
-        .name("lifeline".into())
-        .spawn(|| {
-            let mut lifeline = BufReader::new(io::stdin());
-            let mut line = String::new();
-            let _ = lifeline.read_line(&mut line);
-            std::process::exit(1);
-        })
-        .map_err(|e| format!("could not watch the parent: {e}"))?;
-    // If the thread cannot start, a SIGSEGV sent with kill goes unseen, as before.
-    let _ = std::thread::Builder::new()
-        .name("fault-watch".into())
-        .spawn(die_of_swallowed_faults);
-    Ok(())
-}
-
-/// Rust's runtime catches SIGSEGV and SIGBUS to report stack overflows. One that is not a stack
-/// overflow (`kill -SEGV`) it swallows: it puts back the default action and returns, and the
-/// program runs on, though it was sent a fatal signal. The parent must see a worker killed by a
-/// signal, so: watch which signals this process catches (`SigCgt` in /proc/self/status), and
-/// when the runtime has let go of one, raise it again, now with its default action: death.
-fn die_of_swallowed_faults() {
-    const FAULTS: [(u32, &str); 2] = [(11, "-SEGV"), (7, "-BUS")];
-    let caught = || -> Option<u64> {
-        let status = std::fs::read_to_string("/proc/self/status").ok()?;
-        let mask = status.lines().find_map(|l| l.strip_prefix("SigCgt:"))?;
-        u64::from_str_radix(mask.trim(), 16).ok()
-    };
-    let Some(at_start) = caught() else { return };
-    loop {
-        std::thread::sleep(Duration::from_millis(20));
-        let Some(now) = caught() else { return };
-        for (signal, name) in FAULTS {
-            let bit = 1 << (signal - 1);
-            if at_start & bit != 0 && now & bit == 0 {
-                let me = std::process::id().to_string();
-                let _ = Command::new("kill").args([name, &me]).status();
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,26 +1,14 @@
 //! The result of a run: an aligned table with the speedup relative to the first row and one
 //! sentence saying what the numbers show, or with `--json` exactly one JSON object on stdout.
 
-use std::process::ExitCode;
+mod print;
+
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use crate::cli::CommonArgs;
-use crate::process::Failure;
-use crate::{gil, out, outln};
-
-/// What a run ends with: the report and its conclusion, or why it failed.
-pub type Outcome = Result<(Report, String), Failure>;
-
-/// The one way every program ends: prints the report (exit 0), or says why the run failed (exit
-/// 130 for Ctrl-C, else 1).
-pub fn finish(outcome: Outcome, args: &CommonArgs) -> ExitCode {
-    match outcome {
-        Ok((report, conclusion)) => report.finish(args, &conclusion),
-        Err(failure) => failure.exit(),
-    }
-}
+use crate::gil;
+pub(crate) use print::print;
 
 /// One row: a mode (`sequential`, `threads`, …), how long it took, and what it produced.
 #[derive(Clone, Debug)]
@@ -65,6 +53,8 @@ pub struct Report {
     baseline: Option<&'static str>,
     /// Text printed before the table (not with `--json`): a transcript of the run.
     transcript: String,
+    /// One sentence, after the table, on what the numbers show.
+    conclusion: String,
 }
 
 /// The profile this binary was built with: `cargo run` builds `debug`, `--release` builds
@@ -85,6 +75,7 @@ impl Report {
             runs: Vec::new(),
             baseline: None,
             transcript: String::new(),
+            conclusion: String::new(),
         }
     }
 
@@ -100,6 +91,11 @@ impl Report {
     pub fn speedup_over(mut self, mode: &'static str) -> Self {
         self.baseline = Some(mode);
         self
+    }
+
+    /// Says, after the table, what the numbers show.
+    pub fn conclude(&mut self, conclusion: String) {
+        self.conclusion = conclusion;
     }
 
     /// Records a size the run used.
@@ -215,100 +211,6 @@ impl Report {
             rows.push(row);
         }
         align(&rows)
-    }
-
-    /// Prints the report and says how the program ends: the JSON object with `--json`, else a
-    /// header, the table, what the GIL did (with `--features gil`), the conclusion, and the
-    /// timeline if asked for. A write that fails ends the program ([`crate::output`]); a
-    /// timeline file that cannot be written is a run-time failure.
-    pub fn finish(&self, args: &CommonArgs, conclusion: &str) -> ExitCode {
-        match self.print(args, conclusion) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => crate::cli::runtime_error(&error),
-        }
-    }
-
-    fn print(&self, args: &CommonArgs, conclusion: &str) -> Result<(), String> {
-        if args.json {
-            outln!("{}", self.to_json());
-        } else {
-            out!("{}", self.transcript);
-            outln!("{}", self.header());
-            out!("{}", self.table());
-            if let Some(gil) = gil::global().filter(|g| g.config().version.has_gil()) {
-                let s = gil.stats();
-                outln!(
-                    "GIL: {} switches, {} drop requests; waits to take it p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
-                    s.switches,
-                    s.drop_requests,
-                    s.wait_p50_ms,
-                    s.wait_p99_ms,
-                    s.wait_max_ms
-                );
-            }
-            outln!("{conclusion}");
-        }
-        if let Some(gil) = gil::global() {
-            let (names, timeline) = gil.timeline();
-            if args.timeline && !args.json {
-                outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
-                out!(
-                    "{}",
-                    timeline.render_text(&names, timeline.window(120_000), 1_000)
-                );
-            }
-            if let Some(path) = &args.timeline_svg {
-                let title = format!(
-                    "{} under the simulated GIL of CPython {} (switch interval {} ms)",
-                    self.program,
-                    gil.config().version.as_str(),
-                    gil.config().switch_interval.as_secs_f64() * 1000.0
-                );
-                let svg = timeline.render_svg(&names, timeline.window(250_000), &title);
-                std::fs::write(path, svg).map_err(|error| {
-                    format!(
-                        "could not write the timeline to {}: {error}",
-                        path.display()
-                    )
-                })?;
-                if !args.json {
-                    outln!("timeline written to {}", path.display());
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn header(&self) -> String {
-        let sizes: Vec<String> = self
-            .sizes
-            .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{k}={}",
-                    v.as_str().map_or_else(|| v.to_string(), str::to_string)
-                )
-            })
-            .collect();
-        let gil = match gil::global() {
-            Some(gil) if !gil.config().version.has_gil() => {
-                "free-threaded CPython 3.13t model: no GIL".to_string()
-            }
-            Some(gil) => format!(
-                "simulated GIL of CPython {}, switch interval {} ms",
-                gil.config().version.as_str(),
-                gil.config().switch_interval.as_secs_f64() * 1000.0
-            ),
-            None => "no GIL: native Rust threads".to_string(),
-        };
-        format!(
-            "{} ({}) — {} build, {}, {} cores",
-            self.program,
-            sizes.join(", "),
-            profile(),
-            gil,
-            crate::cli::cores()
-        )
     }
 }
 

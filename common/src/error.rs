@@ -1,0 +1,63 @@
+//! Why a run failed, the one error type of every program: each kind says what happened in one
+//! line, and the program ends with exit code 1 (130 for Ctrl-C).
+
+use std::fmt;
+
+use crate::{interrupt, output};
+
+/// Why a run did not end with its report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// A worker process failed; the others were killed.
+    Worker {
+        index: usize,
+        pid: u32,
+        what: String,
+    },
+    /// The parent got Ctrl-C; every worker was killed.
+    Interrupted,
+    /// A worker process could not be started, or not all of them in time.
+    WorkerStart(String),
+    /// The OS refused to start a thread.
+    ThreadStart(String),
+    /// A thread running in an interpreter of its own failed (mp's interpreters mode).
+    Interpreter(String),
+    /// What a mode needs could not be set up: a runtime, the devices, a database, open files.
+    Setup(String),
+    /// A session, a query or another piece of I/O failed during the run.
+    Io(String),
+    /// A result that is not the exact one: never printed as if it were right.
+    WrongResult(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Worker { index, pid, what } => {
+                write!(
+                    f,
+                    "worker {index} (pid {pid}) {what}; the other workers were stopped"
+                )
+            }
+            Failure::Interrupted => write!(f, "interrupted; every worker was stopped"),
+            Failure::WorkerStart(why) => write!(f, "could not start a worker process: {why}"),
+            Failure::ThreadStart(why) => write!(f, "could not start a thread: {why}"),
+            Failure::Interpreter(why)
+            | Failure::Setup(why)
+            | Failure::Io(why)
+            | Failure::WrongResult(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+impl Failure {
+    /// How a run that failed this way ends: one line on stderr, then exit code 130 for Ctrl-C
+    /// (as a shell reports it) or 1.
+    pub fn exit(&self) -> std::process::ExitCode {
+        output::error_line(&self.to_string());
+        match self {
+            Failure::Interrupted => std::process::ExitCode::from(interrupt::STATUS),
+            _ => std::process::ExitCode::FAILURE,
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The harness a program runs in, so that its `main.rs` reads like its `.py`: everything between
+//! the options and the lesson is here, once.
+//!
+//! ```text
+//! let program = Program::start("cpu_example", &cli.common); // the GIL, Ctrl-C, progress
+//! program.limit(Loop::SumOfSquares, iterations, "--n x --workers"); // at most an hour
+//! program.run(|program| {
+//!     let (results, seconds) = program.mode("sequential", || sequential(n, workers));
+//!     ...
+//!     Ok(report) // printed as a table, or as JSON with --json
+//! })
+//! ```
+//!
+//! A mode is timed as `time.perf_counter()` around a call would time it, and shown on the
+//! progress line; a failure anywhere ends the run with one line on stderr and exit code 1 (130 for
+//! Ctrl-C), after the progress line is cleared; bad sizes are refused before any work (exit 2).
+
+use std::fmt::Display;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use crate::cli::{self, CommonArgs, exit_with, usage_error};
+use crate::error::Failure;
+use crate::gil::{self, Loop, Pace, pace};
+use crate::progress::Progress;
+use crate::report::{self, Report};
+
+/// One program's run: made by [`Program::start`], ended by [`Program::run`].
+pub struct Program<'a> {
+    args: &'a CommonArgs,
+    progress: Progress,
+}
+
+impl<'a> Program<'a> {
+    /// Refuses GIL options in a build without the GIL, then installs the process's GIL (with
+    /// `--features gil`) and prepares the progress line of `name`.
+    pub fn start(name: &'static str, args: &'a CommonArgs) -> Self {
+        install_gil(args, name);
+        Self {
+            args,
+            progress: Progress::new(args, name),
+        }
+    }
+
+    /// The options every program shares.
+    pub fn args(&self) -> &'a CommonArgs {
+        self.args
+    }
+
+    /// How many modes (or sweep points) the run has, for the progress line.
+    pub fn steps(&self, steps: usize) {
+        self.progress.set_steps(steps as u64);
+    }
+
+    /// A size's default: the `.py`'s at CPython's pace (the GIL build), Rust's own, larger, at
+    /// Rust's (Rust does an iteration in about a nanosecond, CPython in tens).
+    pub fn default_size(&self, python: u64, rust: u64) -> u64 {
+        if gil::paced() { python } else { rust }
+    }
+
+    /// Refuses, before any work, `iterations` of `work` that would take over an hour on one core
+    /// at this run's pace; `flags` names the options that multiply.
+    pub fn limit(&self, work: Loop, iterations: u128, flags: &str) {
+        self.limit_time(estimate(work, iterations), flags);
+    }
+
+    /// Refuses, before any work, a run estimated to take longer than an hour.
+    pub fn limit_time(&self, estimate: Duration, flags: &str) {
+        cli::within_an_hour(estimate, flags);
+    }
+
+    /// The next step of the progress line starts: `what` is running now.
+    pub fn step(&self, what: &str) {
+        self.progress.step(what);
+    }
+
+    /// Runs one mode, `work`, timed: `timed(function, *args)` in the `.py`.
+    pub fn mode<R>(&self, name: &str, work: impl FnOnce() -> R) -> (R, Duration) {
+        self.step(name);
+        let start = Instant::now();
+        let result = work();
+        (result, start.elapsed())
+    }
+
+    /// The same for a mode that can fail: the failure ends the run.
+    pub fn try_mode<R>(
+        &self,
+        name: &str,
+        work: impl FnOnce() -> Result<R, Failure>,
+    ) -> Result<(R, Duration), Failure> {
+        let (result, elapsed) = self.mode(name, work);
+        Ok((result?, elapsed))
+    }
+
+    /// Runs the program's `body` and ends it: prints its report (exit 0), or says in one line why
+    /// it failed (exit 1, or 130 for Ctrl-C).
+    pub fn run(self, body: impl FnOnce(&Self) -> Result<Report, Failure>) -> ExitCode {
+        let outcome = body(&self);
+        drop(self.progress); // the progress line is cleared before anything is printed
+        match outcome {
+            Ok(report) => match report::print(&report, self.args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => cli::runtime_error(&error),
+            },
+            Err(failure) => failure.exit(),
+        }
+    }
+}
+
+/// Refuses GIL options in a build that has no GIL, then installs the process's GIL.
+fn install_gil(args: &CommonArgs, program: &str) {
+    if !gil::ENABLED {
+        let used = [
+            (args.switch_interval.is_some(), "--switch-interval"),
+            (args.python.is_some(), "--python"),
+            (args.pace.is_some(), "--pace"),
+            (args.timeline, "--timeline"),
+            (args.timeline_svg.is_some(), "--timeline-svg"),
+        ];
+        if let Some((_, flag)) = used.iter().find(|(used, _)| *used) {
+            usage_error(&format!(
+                "{flag} needs the simulated GIL: cargo run -p {program} --features gil -- {flag} ..."
+            ));
+        }
+    }
+    let timeline = args.timeline || args.timeline_svg.is_some();
+    if args.python.is_some_and(|v| !v.has_gil()) && timeline {
+        usage_error(
+            "--timeline and --timeline-svg draw who held the GIL, and --python 3.13t \
+             (free-threaded) has none: choose another --python",
+        );
+    }
+    if let Some(path) = &args.timeline_svg
+        && let Err(error) = check_writable(path)
+    {
+        exit_with(
+            1,
+            &format!("cannot write the timeline to {}: {error}", path.display()),
+        );
+    }
+    if let Some(units) = args.spin_units_per_ns {
+        gil::pace::use_units_per_ns(units);
+    }
+    gil::install(args.gil_config());
+}
+
+/// Whether `path` can be written, checked before the run and leaving no trace: an existing file
+/// is opened for writing (not truncated); a new one is created, then removed.
+fn check_writable(path: &Path) -> std::io::Result<()> {
+    if path.exists() {
+        std::fs::OpenOptions::new().write(true).open(path).map(drop)
+    } else {
+        std::fs::File::create(path)?;
+        std::fs::remove_file(path)
+    }
+}
+
+/// `got`, if it is the `expected` result; else the run fails, naming `what`: a wrong total is
+/// never printed as if it were right.
+pub fn exact<T: PartialEq + Display>(what: &str, got: T, expected: T) -> Result<T, Failure> {
+    if got == expected {
+        Ok(got)
+    } else {
+        Err(Failure::WrongResult(format!(
+            "wrong {what}: {got}, expected {expected}"
+        )))
+    }
+}
+
+/// Roughly how long `iterations` of `work` take in this run, on one core: for the limits.
+pub fn estimate(work: Loop, iterations: u128) -> Duration {
+    let ns = match gil::global().filter(|gil| gil.config().pace == Pace::Cpython) {
+        Some(gil) => pace::cost(gil.config().version, work).ns,
+        None => pace::native_ns(work),
+    };
+    Duration::from_secs_f64((iterations as f64 * ns / 1e9).min(1e12))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_result_is_refused_with_both_numbers() {
+        assert_eq!(exact("total", 285u128, 285), Ok(285));
+        assert_eq!(
+            exact("total", 284u128, 285).unwrap_err().to_string(),
+            "wrong total: 284, expected 285"
+        );
+    }
+
+    #[test]
+    fn the_estimate_grows_with_the_iterations() {
+        let one = estimate(Loop::SumOfSquares, 1_000_000);
+        assert!(one > Duration::ZERO);
+        assert_eq!(estimate(Loop::SumOfSquares, 2_000_000), one * 2);
+    }
+}

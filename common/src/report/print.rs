@@ -1,0 +1,96 @@
+//! How a report is printed: the JSON object with `--json`, else a header, the table, what the
+//! GIL did, the conclusion and the timeline, if asked for.
+
+use super::{Report, profile};
+use crate::cli::CommonArgs;
+use crate::{gil, out, outln};
+
+/// Prints the report. A write that fails ends the program ([`crate::output`]); a timeline file
+/// that cannot be written is a run-time failure, returned.
+/// Prints the report and says how the program ends: the JSON object with `--json`, else a
+/// header, the table, what the GIL did (with `--features gil`), the conclusion, and the
+/// timeline if asked for. A write that fails ends the program ([`crate::output`]); a
+/// timeline file that cannot be written is a run-time failure.
+pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
+    let conclusion = &report.conclusion;
+    if args.json {
+        outln!("{}", report.to_json());
+    } else {
+        out!("{}", report.transcript);
+        outln!("{}", header(report));
+        out!("{}", report.table());
+        if let Some(gil) = gil::global().filter(|g| g.config().version.has_gil()) {
+            let s = gil.stats();
+            outln!(
+                "GIL: {} switches, {} drop requests; waits to take it p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+                s.switches,
+                s.drop_requests,
+                s.wait_p50_ms,
+                s.wait_p99_ms,
+                s.wait_max_ms
+            );
+        }
+        outln!("{conclusion}");
+    }
+    if let Some(gil) = gil::global() {
+        let (names, timeline) = gil.timeline();
+        if args.timeline && !args.json {
+            outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
+            out!(
+                "{}",
+                timeline.render_text(&names, timeline.window(120_000), 1_000)
+            );
+        }
+        if let Some(path) = &args.timeline_svg {
+            let title = format!(
+                "{} under the simulated GIL of CPython {} (switch interval {} ms)",
+                report.program,
+                gil.config().version.as_str(),
+                gil.config().switch_interval.as_secs_f64() * 1000.0
+            );
+            let svg = timeline.render_svg(&names, timeline.window(250_000), &title);
+            std::fs::write(path, svg).map_err(|error| {
+                format!(
+                    "could not write the timeline to {}: {error}",
+                    path.display()
+                )
+            })?;
+            if !args.json {
+                outln!("timeline written to {}", path.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn header(report: &Report) -> String {
+    let sizes: Vec<String> = report
+        .sizes
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_string)
+            )
+        })
+        .collect();
+    let gil = match gil::global() {
+        Some(gil) if !gil.config().version.has_gil() => {
+            "free-threaded CPython 3.13t model: no GIL".to_string()
+        }
+        Some(gil) => format!(
+            "simulated GIL of CPython {}, switch interval {} ms",
+            gil.config().version.as_str(),
+            gil.config().switch_interval.as_secs_f64() * 1000.0
+        ),
+        None => "no GIL: native Rust threads".to_string(),
+    };
+    format!(
+        "{} ({}) — {} build, {}, {} cores",
+        report.program,
+        sizes.join(", "),
+        profile(),
+        gil,
+        crate::cli::cores()
+    )
+}
