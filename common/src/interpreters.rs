@@ -151,12 +151,11 @@ mod tests {
     #[test]
     fn results_come_back_in_order_and_exact() {
         let done = run_in_interpreters(4, gil(), |index, py| {
-            crate::workload::sum_of_squares(1000 * (index as u64 + 1), py)
+            crate::workload::count(1000 * (index as u64 + 1), py)
         })
         .unwrap();
-        let expected: Vec<u128> = (1..=4)
-            .map(|k| crate::workload::expected_sum_of_squares(1000 * k))
-            .collect();
+        // count(n) is 0 + 1 + ... + (n - 1).
+        let expected: Vec<u128> = (1..=4u128).map(|k| 1000 * k * (1000 * k - 1) / 2).collect();
         assert_eq!(done.results, expected);
         assert_eq!(done.switches, 0, "one thread per GIL never hands it over");
     }
