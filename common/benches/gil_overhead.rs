@@ -4,13 +4,25 @@
 //!
 //! Run with: `cargo bench -p common --bench gil_overhead`
 
+use std::hint::black_box;
 use std::time::Instant;
 
-use common::gil::{Gil, GilConfig, Python};
-use common::workload::sum_of_squares;
+use common::gil::{Gil, GilConfig, Loop, Python};
 
 const N: u64 = 20_000_000;
 const PAIRS: usize = 61;
+
+/// `cpu_example`'s `sum_of_squares`, the same loop.
+fn sum_of_squares(n: u64, py: Python<'_>) -> u128 {
+    let mut py = py.at_cpython_pace(Loop::SumOfSquares);
+    let mut total = 0;
+    for i in 0..n {
+        let i = u128::from(black_box(i));
+        total += i * i;
+        py.backward_jump();
+    }
+    total
+}
 
 fn seconds(f: impl FnOnce() -> u128) -> f64 {
     let start = Instant::now();

@@ -4,6 +4,7 @@
 use std::thread;
 
 use crate::error::Failure;
+use crate::gil::{self, Python};
 
 /// Starts `workers` threads named `Thread-1`, `Thread-2`, … (Python's names), runs `work(index)`
 /// in each, waits for them all, and returns their results in order.
@@ -33,4 +34,15 @@ where
             })
             .collect())
     })
+}
+
+/// The `.py`'s threads: `workers` threads running `work(index, py)`, each attached to the
+/// process's GIL as a Python thread is (with `--features gil`; natively, a token that holds
+/// nothing); waits for them all and returns their results in order, like [`run_in_threads`].
+pub fn python_threads<R, F>(workers: u64, work: F) -> Result<Vec<R>, Failure>
+where
+    R: Send,
+    F: Fn(usize, Python<'_>) -> R + Sync,
+{
+    run_in_threads(workers, |index| gil::attach(|py| work(index, py)))
 }

@@ -60,7 +60,7 @@ fn stress(version: PythonVersion, threads: usize, check_points: u64) {
             let (gil, holders, finished) = (&gil, &holders, &finished);
             s.spawn(move || {
                 let mut random = Random(0x9E37_79B9_7F4A_7C15 ^ (t as u64 + 1));
-                gil.attach(|py| {
+                gil.attach(|mut py| {
                     holders.enter();
                     for i in 0..check_points {
                         match random.below(1000) {
@@ -147,7 +147,7 @@ fn every_version_hands_over_at_a_backward_jump() {
         PythonVersion::V2_7,
     ] {
         assert!(
-            other_thread_gets_in(version, |py| py.backward_jump(), Duration::from_secs(30)),
+            other_thread_gets_in(version, |mut py| py.backward_jump(), Duration::from_secs(30)),
             "{version:?}"
         );
     }
@@ -223,7 +223,7 @@ fn contended_cpu_threads_switch_at_the_interval() {
     thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                gil.attach(|py| {
+                gil.attach(|mut py| {
                     let start = Instant::now();
                     while start.elapsed() < Duration::from_millis(100) && !stop.load(SeqCst) {
                         py.backward_jump();
@@ -244,7 +244,7 @@ fn the_old_gil_never_asks_for_a_drop() {
     thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                gil.attach(|py| {
+                gil.attach(|mut py| {
                     for _ in 0..100_000 {
                         py.backward_jump();
                     }
@@ -279,7 +279,7 @@ fn the_old_gil_lets_go_every_101_ticks_once_a_second_thread_started() {
     // Alone, like CPython 2 before `PyEval_InitThreads`: no lock to let go of. One release: the
     // end of `attach`.
     let alone = old_gil();
-    alone.attach(|py| (0..ticks).for_each(|_| py.backward_jump()));
+    alone.attach(|mut py| (0..ticks).for_each(|_| py.backward_jump()));
     assert_eq!(releases(&alone, 0), 1);
     // A second thread attached first (thread 0; it waits, detached, for the other to finish):
     // now the holder, thread 1, lets go at every `--_Py_Ticker < 0`, the 101st tick, and at the
@@ -299,7 +299,7 @@ fn the_old_gil_lets_go_every_101_ticks_once_a_second_thread_started() {
         while two.timeline().0.is_empty() {
             thread::yield_now();
         }
-        two.attach(|py| (0..ticks).for_each(|_| py.backward_jump()));
+        two.attach(|mut py| (0..ticks).for_each(|_| py.backward_jump()));
         done.store(true, SeqCst);
     });
     let interval = CHECK_INTERVAL_TICKS as usize + 1;
@@ -315,7 +315,7 @@ fn free_threaded_threads_hold_nothing_and_run_together() {
     thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                gil.attach(|py| {
+                gil.attach(|mut py| {
                     barrier.wait();
                     py.backward_jump();
                     py.between_bytecodes();
@@ -350,7 +350,7 @@ fn a_lock_keeps_a_free_threaded_count_exact() {
 #[test]
 fn a_paced_iteration_costs_what_it_costs_cpython() {
     use common::gil::{Loop, Pace, pace};
-    use common::workload::sum_of_squares;
+    use common::workload::count;
     // k iterations at CPython 3.12's pace take at least k times its cost per iteration (with a
     // 2x margin below: natively they would take about a hundredth of it).
     let k = 200_000;
@@ -361,9 +361,9 @@ fn a_paced_iteration_costs_what_it_costs_cpython() {
             ..GilConfig::default()
         });
         let start = Instant::now();
-        gil.attach(|py| sum_of_squares(k, py));
+        gil.attach(|py| count(k, py));
         let took = start.elapsed().as_secs_f64();
-        let cost = pace::cost(version, Loop::SumOfSquares).ns * 1e-9 * k as f64;
+        let cost = pace::cost(version, Loop::Count).ns * 1e-9 * k as f64;
         assert!(
             took >= cost / 2.0,
             "{version:?}: {took} s for {k}, CPython {cost} s"

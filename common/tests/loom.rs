@@ -60,7 +60,7 @@ impl Holders {
         self.0.fetch_sub(1, SeqCst);
     }
     /// A check point, during which this thread may lose the GIL.
-    fn check_point(&self, py: Python<'_>) {
+    fn check_point(&self, mut py: Python<'_>) {
         self.leave();
         py.backward_jump();
         self.enter();
@@ -141,7 +141,7 @@ fn forced_hand_off(flaw: Option<Flaw>) -> impl Fn() + Sync + Send {
         let holder = {
             let (gil, other_ran) = (gil.clone(), other_ran.clone());
             thread::spawn(move || {
-                gil.attach(|py| {
+                gil.attach(|mut py| {
                     while !other_ran.load(SeqCst) {
                         py.backward_jump();
                         thread::yield_now();
@@ -233,7 +233,7 @@ fn three_threads(version: PythonVersion, preemptions: usize) {
             .map(|i| {
                 let (gil, holders) = (gil.clone(), holders.clone());
                 thread::spawn(move || {
-                    gil.attach(|py| {
+                    gil.attach(|mut py| {
                         holders.enter();
                         holders.leave();
                         if i == 0 {

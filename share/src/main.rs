@@ -24,39 +24,17 @@
 //! cargo run -p share --features gil -- --python 3.13t
 //! ```
 
+mod args;
+
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use clap::Parser;
-use common::cli::{self, CommonArgs, limits};
-use common::gil::{self, Loop, Python};
-use common::progress::Progress;
+use args::Cli;
+use common::cli;
+use common::gil::{self, Loop, Python, PythonVersion};
+use common::program::Program;
 use common::report::{Report, Run};
 use common::threads::run_in_threads;
-use common::timing::timed;
-
-/// Threads incrementing one shared counter without a lock: lost updates.
-#[derive(Parser)]
-#[command(version, about, long_about = None, allow_negative_numbers = true)]
-#[command(
-    after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
-(estimated from the cost of an increment: about 1 ns natively, 70 to 90 ns at CPython's pace). \
-Longer than a second, a run shows its progress on a terminal's stderr."
-)]
-struct Cli {
-    /// Threads incrementing the counter (1 to 1024)
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_THREADS))]
-    workers: u64,
-
-    /// Increments per thread (1 to 10^9) [default: 1000000, share.py's, at CPython's pace (the
-    /// GIL build); natively 25000000: Rust does an increment in about a nanosecond, CPython in
-    /// tens]
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_INCREMENTS))]
-    increments: Option<u64>,
-
-    #[command(flatten)]
-    common: CommonArgs,
-}
 
 /// `counter += 1`: LOAD_GLOBAL, then BINARY_OP, then STORE_GLOBAL.
 fn increment(counter: &AtomicU64, py: Python<'_>) {
@@ -66,7 +44,7 @@ fn increment(counter: &AtomicU64, py: Python<'_>) {
 }
 
 fn worker(counter: &AtomicU64, increments: u64, py: Python<'_>) {
-    let py = py.running(Loop::Increment); // with --pace cpython, an iteration takes CPython's time
+    let mut py = py.at_cpython_pace(Loop::Increment); // New: in the GIL build, CPython's speed
     for _ in 0..increments {
         increment(counter, py);
         py.backward_jump(); // every CPython version may hand the GIL over here
@@ -75,45 +53,35 @@ fn worker(counter: &AtomicU64, increments: u64, py: Python<'_>) {
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    cli.common.install_gil("share");
+    let program = Program::start("share", &cli.common);
+    let workers = cli.workers;
     let increments = cli
         .increments
-        .unwrap_or_else(|| gil::default_size(1_000_000, 25_000_000));
-    let total = u128::from(cli.workers) * u128::from(increments);
-    cli::within_an_hour(
-        gil::estimate(Loop::Increment, total),
-        "--workers x --increments",
-    );
-    let counter = AtomicU64::new(0);
+        .unwrap_or(program.default_size(1_000_000, 25_000_000));
+    let total = u128::from(workers) * u128::from(increments);
+    program.limit(Loop::Increment, total, "--workers x --increments");
+    program.run(|program| {
+        let counter = AtomicU64::new(0);
+        let (_, seconds) = program.try_mode("threads", || {
+            run_in_threads(workers, |_| {
+                gil::attach(|py| worker(&counter, increments, py))
+            })
+        })?;
 
-    let progress = Progress::new(&cli.common, "share", 1);
-    progress.step("threads");
-    let started = timed(|| {
-        run_in_threads(cli.workers, |_| {
-            gil::attach(|py| worker(&counter, increments, py))
-        })
-    });
-    let elapsed = match started {
-        (Ok(_), elapsed) => elapsed,
-        (Err(error), _) => {
-            return cli::runtime_error(&format!("could not start a thread: {error}"));
-        }
-    };
-
-    drop(progress);
-    let expected = cli.workers * increments;
-    let got = counter.load(Relaxed);
-    let lost = expected - got;
-    let mut report = Report::new("share")
-        .size("workers", cli.workers)
-        .size("increments", increments);
-    report.push(
-        Run::new("threads", elapsed)
-            .with("expected", expected)
-            .with("got", got)
-            .with("lost", lost),
-    );
-    report.finish(&cli.common, &conclusion(lost, expected))
+        let expected = workers * increments;
+        let got = counter.load(Relaxed);
+        let mut report = Report::new("share")
+            .size("workers", workers)
+            .size("increments", increments);
+        report.push(
+            Run::new("threads", seconds)
+                .with("expected", expected)
+                .with("got", got)
+                .with("lost", expected - got),
+        );
+        report.conclude(conclusion(expected - got, expected));
+        Ok(report)
+    })
 }
 
 // New (not in share.py, which prints the counts only): what this run's numbers show.
@@ -128,12 +96,12 @@ fn conclusion(lost: u64, expected: u64) -> String {
         None => "No update was lost this time, but only by luck: the read and the write are still \
                  two steps (more threads or increments will show it)."
             .to_string(),
-        Some(gil::PythonVersion::V3_13t) if lost > 0 => format!(
+        Some(PythonVersion::V3_13t) if lost > 0 => format!(
             "{lost} of {expected} updates were lost ({share:.1}%): free-threaded CPython 3.13t has \
              no GIL, so the threads ran at the same time, as Rust's do, and the race that 3.10 to \
              3.12 hid is back. share2's lock is the fix."
         ),
-        Some(gil::PythonVersion::V3_12) if lost == 0 => {
+        Some(PythonVersion::V3_12) if lost == 0 => {
             "No update was lost: since CPython 3.10 a thread lets go of the GIL only at a backward \
              jump or a call, never between the read and the write of counter += 1. The race is \
              hidden, not fixed (see share2, and --python 3.9)."

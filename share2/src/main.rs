@@ -9,9 +9,8 @@
 //!   crossbeam's `CachePadded`, so the cores don't fight over one line) and the slots are summed
 //!   at the end. Exact, and nothing is shared while counting: the fastest.
 //!
-//! With `--features gil` the loops run under the simulated GIL, which may change hands even
-//! inside the locked section (`--python 3.9`): the lock, not the GIL, keeps the count exact. With
-//! `--python 3.13t` (free-threaded, no GIL) the threads run at once and the lock alone does it.
+//! With `--features gil` the GIL may change hands even inside the locked section (`--python
+//! 3.9`): the lock, not the GIL, keeps the count exact, and on 3.13t (no GIL) the lock alone.
 //!
 //! Run with:
 //! ```text
@@ -20,41 +19,21 @@
 //! cargo run -p share2 --features gil -- --python 3.13t
 //! ```
 
+mod args;
+
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
 
-use clap::Parser;
-use common::cli::{self, CommonArgs, limits};
+use args::Cli;
+use common::cli;
+use common::error::Failure;
 use common::gil::{self, Loop, Python};
-use common::progress::Progress;
+use common::program::{self, Program, exact};
 use common::report::{Report, Run};
-use common::threads::run_in_threads;
-use common::timing::timed;
+use common::threads::python_threads;
 use crossbeam_utils::CachePadded;
-
-/// The shared counter made exact: a lock (as share2.py), an atomic, per-thread counts.
-#[derive(Parser)]
-#[command(version, about, long_about = None, allow_negative_numbers = true)]
-#[command(
-    after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
-(estimated from the cost of an increment under the lock: about 20 ns natively under contention, \
-230 to 280 ns at CPython's pace). Longer than a second, a run shows its progress on a terminal's \
-stderr."
-)]
-struct Cli {
-    /// Threads incrementing the counter (1 to 1024)
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_THREADS))]
-    workers: u64,
-
-    /// Increments per thread (1 to 10^9) [default: 1000000, share2.py's, at CPython's pace (the
-    /// GIL build); natively 5000000: Rust does an increment in nanoseconds, CPython in tens]
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_INCREMENTS))]
-    increments: Option<u64>,
-
-    #[command(flatten)]
-    common: CommonArgs,
-}
 
 /// `with lock: counter += 1`
 fn increment(counter: &Mutex<u64>, py: Python<'_>) {
@@ -65,7 +44,7 @@ fn increment(counter: &Mutex<u64>, py: Python<'_>) {
 } // lock.release()
 
 fn worker(counter: &Mutex<u64>, increments: u64, py: Python<'_>) {
-    let py = py.running(Loop::LockedIncrement); // with --pace cpython, CPython's time
+    let mut py = py.at_cpython_pace(Loop::LockedIncrement); // New: in the GIL build, CPython's speed
     for _ in 0..increments {
         increment(counter, py);
         py.backward_jump();
@@ -75,7 +54,7 @@ fn worker(counter: &Mutex<u64>, increments: u64, py: Python<'_>) {
 // New (not in share2.py): what Rust would write instead of a lock, to compare their costs.
 /// One indivisible read-modify-write.
 fn atomic_worker(counter: &AtomicU64, increments: u64, py: Python<'_>) {
-    let py = py.running(Loop::Increment);
+    let mut py = py.at_cpython_pace(Loop::Increment);
     for _ in 0..increments {
         counter.fetch_add(1, Relaxed);
         py.backward_jump();
@@ -85,101 +64,88 @@ fn atomic_worker(counter: &AtomicU64, increments: u64, py: Python<'_>) {
 // New (not in share2.py): or nothing shared while counting, the fastest of the three.
 /// Only this thread writes its slot; sum the slots at the end.
 fn sharded_worker(slot: &CachePadded<AtomicU64>, increments: u64, py: Python<'_>) {
-    let py = py.running(Loop::Increment);
+    let mut py = py.at_cpython_pace(Loop::Increment);
     for _ in 0..increments {
         slot.store(slot.load(Relaxed) + 1, Relaxed);
         py.backward_jump();
     }
 }
 
+// share2.py's main(): its threads, started and joined, then the counter.
+fn threaded(workers: u64, increments: u64) -> Result<u64, Failure> {
+    let counter = Mutex::new(0);
+    python_threads(workers, |_, py| worker(&counter, increments, py))?;
+    Ok(counter.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+// New (not in share2.py): the same threads with an atomic, then with a slot each.
+fn with_atomic(workers: u64, increments: u64) -> Result<u64, Failure> {
+    let counter = AtomicU64::new(0);
+    python_threads(workers, |_, py| atomic_worker(&counter, increments, py))?;
+    Ok(counter.into_inner())
+}
+
+fn with_slots(workers: u64, increments: u64) -> Result<u64, Failure> {
+    let slots: Vec<_> = (0..workers).map(|_| CachePadded::default()).collect();
+    python_threads(workers, |i, py| sharded_worker(&slots[i], increments, py))?;
+    Ok(slots.iter().map(|slot| slot.load(Relaxed)).sum())
+}
+
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    cli.common.install_gil("share2");
+    let program = Program::start("share2", &cli.common);
     let workers = cli.workers;
     let increments = cli
         .increments
-        .unwrap_or_else(|| gil::default_size(1_000_000, 5_000_000));
+        .unwrap_or(program.default_size(1_000_000, 5_000_000));
     let total = u128::from(workers) * u128::from(increments);
-    let estimate =
-        gil::estimate(Loop::LockedIncrement, total) + gil::estimate(Loop::Increment, 2 * total);
-    cli::within_an_hour(estimate, "--workers x --increments");
-    let progress = Progress::new(&cli.common, "share2", 3);
+    let estimate = program::estimate(Loop::LockedIncrement, total)
+        + program::estimate(Loop::Increment, 2 * total);
+    program.limit_time(estimate, "--workers x --increments");
+    program.steps(3);
+    program.run(|program| {
+        let mutex = program.try_mode("mutex", || threaded(workers, increments))?;
+        let atomic = program.try_mode("atomic", || with_atomic(workers, increments))?;
+        let sharded = program.try_mode("sharded", || with_slots(workers, increments))?;
+        report(
+            workers,
+            increments,
+            [("mutex", mutex), ("atomic", atomic), ("sharded", sharded)],
+        )
+    })
+}
 
-    progress.step("mutex");
-    let counter = Mutex::new(0);
-    let mutex = timed(|| {
-        run_in_threads(workers, |_| {
-            gil::attach(|py| worker(&counter, increments, py))
-        })
-    });
-
-    progress.step("atomic");
-    let atomic_counter = AtomicU64::new(0);
-    let atomic = timed(|| {
-        run_in_threads(workers, |_| {
-            gil::attach(|py| atomic_worker(&atomic_counter, increments, py))
-        })
-    });
-
-    progress.step("sharded");
-    let slots: Vec<CachePadded<AtomicU64>> = (0..workers)
-        .map(|_| CachePadded::new(AtomicU64::new(0)))
-        .collect();
-    let sharded = timed(|| {
-        run_in_threads(workers, |index| {
-            gil::attach(|py| sharded_worker(&slots[index], increments, py))
-        })
-    });
-
-    drop(progress);
+// New (not in share2.py, which prints its one count): the three counts, each checked.
+fn report(
+    workers: u64,
+    increments: u64,
+    counts: [(&'static str, (u64, Duration)); 3],
+) -> Result<Report, Failure> {
     let expected = workers * increments;
     let mut report = Report::new("share2")
         .speedup_over("mutex")
         .size("workers", workers)
         .size("increments", increments);
-    let counts = [
-        (
-            "mutex",
-            mutex,
-            counter.into_inner().unwrap_or_else(|p| p.into_inner()),
-        ),
-        ("atomic", atomic, atomic_counter.into_inner()),
-        (
-            "sharded",
-            sharded,
-            slots.iter().map(|slot| slot.load(Relaxed)).sum(),
-        ),
-    ];
-    for (mode, (started, elapsed), got) in counts {
-        if let Err(error) = started {
-            return cli::runtime_error(&format!("could not start a thread: {error}"));
-        }
+    for (mode, (got, seconds)) in counts {
+        let got = exact(&format!("{mode} count"), got, expected)?; // never a lost update
         report.push(
-            Run::new(mode, elapsed)
+            Run::new(mode, seconds)
                 .with("expected", expected)
                 .with("got", got)
                 .with("lost", expected - got),
         );
     }
-    let all_exact = report
-        .runs
-        .iter()
-        .all(|run| run.field("lost") == Some(&0.into()));
-    let conclusion = if all_exact {
-        format!(
-            "No update was lost in any mode: the lock makes the read and the write one step{}. \
-             An atomic is {:.1}x and per-thread counts {:.1}x as fast as the lock here.",
-            if gil::free_threaded() {
-                " (on free-threaded 3.13t, with no GIL at all, the lock is the only thing that \
-                 keeps the count exact)"
-            } else {
-                ""
-            },
-            report.speedup("atomic", "mutex"),
-            report.speedup("sharded", "mutex"),
-        )
+    let free = if gil::free_threaded() {
+        " (on free-threaded 3.13t, with no GIL at all, the lock is the only thing that keeps the \
+         count exact)"
     } else {
-        return cli::runtime_error("an update was lost under a lock or an atomic: this is a bug");
+        ""
     };
-    report.finish(&cli.common, &conclusion)
+    report.conclude(format!(
+        "No update was lost in any mode: the lock makes the read and the write one step{free}. \
+         An atomic is {:.1}x and per-thread counts {:.1}x as fast as the lock here.",
+        report.speedup("atomic", "mutex"),
+        report.speedup("sharded", "mutex"),
+    ));
+    Ok(report)
 }

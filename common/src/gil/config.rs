@@ -42,6 +42,48 @@ impl PythonVersion {
     }
 }
 
+/// The model of the GIL a version runs, chosen once, when its [`super::Gil`] is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Model {
+    /// CPython 2: a lock released and taken again every check interval (`old_gil.rs`).
+    OldGil,
+    /// CPython 3.2 and later: the timed wait, the drop request, the forced hand-off
+    /// (`new_gil.rs`). Up to 3.9 the eval breaker is also checked between the bytecodes of one
+    /// statement; since 3.10 only at backward jumps and calls.
+    NewGil { checks_between_bytecodes: bool },
+    /// CPython 3.13t: no GIL (`free_threaded.rs`).
+    FreeThreaded,
+}
+
+impl Model {
+    /// Whether a holder may hand the GIL over between the read and the write of `counter += 1`.
+    pub(super) fn checks_between_bytecodes(self) -> bool {
+        match self {
+            Model::OldGil => true,
+            Model::NewGil {
+                checks_between_bytecodes,
+            } => checks_between_bytecodes,
+            Model::FreeThreaded => false,
+        }
+    }
+}
+
+impl PythonVersion {
+    /// The model this version runs.
+    pub(super) fn model(self) -> Model {
+        match self {
+            Self::V2_7 => Model::OldGil,
+            Self::V3_9 => Model::NewGil {
+                checks_between_bytecodes: true,
+            },
+            Self::V3_12 => Model::NewGil {
+                checks_between_bytecodes: false,
+            },
+            Self::V3_13t => Model::FreeThreaded,
+        }
+    }
+}
+
 /// CPython's default switch interval: `sys.getswitchinterval()` is 0.005.
 pub const DEFAULT_SWITCH_INTERVAL: Duration = Duration::from_millis(5);
 

@@ -27,6 +27,10 @@
 //! interpreter's GIL: the process has one ([`install`]), and a subinterpreter with its own GIL
 //! (PEP 684) is simply another `Gil` (see `crate::interpreters`).
 //!
+//! One word per idea, CPython's: a thread *takes* the GIL and *releases* it ([`Gil::attach`],
+//! [`Python::detach`]); the new GIL does so by `take_gil` and `drop_gil`, the old by
+//! `acquire_lock` and `release_lock`, as `ceval_gil.c` and CPython 2's `ceval.c` name them.
+//!
 //! One simplification, which changes nothing observable: CPython guards `gil->cond` and
 //! `gil->switch_cond` with two mutexes, this module with one.
 
@@ -48,6 +52,7 @@ use loom::sync::{Condvar, Mutex, MutexGuard, atomic::AtomicBool};
 #[cfg(not(loom))]
 use std::sync::{Condvar, Mutex, MutexGuard, atomic::AtomicBool};
 
+use config::Model;
 pub use config::{DEFAULT_SWITCH_INTERVAL, Flaw, GilConfig, PythonVersion};
 pub use old_gil::CHECK_INTERVAL_TICKS;
 use old_gil::OldGil;
@@ -62,6 +67,8 @@ use crate::timeline::{Mark, Timeline};
 /// The lock itself: one per process, like CPython's (see [`install`]); tests make their own.
 pub struct Gil {
     config: GilConfig,
+    /// The model `config.version` runs, chosen once.
+    model: Model,
     /// `gil_drop_request`, the bit of the eval breaker that asks the holder to let go. It is the
     /// only thing a running thread looks at on its hot path, with a relaxed load, as CPython does.
     drop_request: AtomicBool,
@@ -114,6 +121,7 @@ impl Gil {
                     .expect("1 µs to an hour, 3 digits, are valid bounds"),
                 timeline: Timeline::new(config.record_timeline),
             }),
+            model: config.version.model(),
             config,
             drop_request: AtomicBool::new(false),
             cond: Condvar::new(),
@@ -131,7 +139,7 @@ impl Gil {
     /// CPython starts: it takes the GIL before running any bytecode). The GIL is released when
     /// `f` returns, or if it panics. On the free-threaded interpreter there is nothing to take.
     pub fn attach<R>(&self, f: impl FnOnce(Python<'_>) -> R) -> R {
-        if !self.config.version.has_gil() {
+        if self.model == Model::FreeThreaded {
             return self.attach_free_threaded(f);
         }
         let id = self.register(std::thread::current().name());
@@ -181,19 +189,23 @@ impl Gil {
         false
     }
 
-    /// Takes the GIL the way this version does.
+    /// Takes the GIL the way this version's model does: `acquire_lock` (CPython 2's
+    /// `PyThread_acquire_lock`) or `take_gil` (CPython 3's).
     fn take(&self, me: usize) {
-        match self.config.version {
-            PythonVersion::V2_7 => self.acquire_lock(me),
-            _ => self.take_gil(me),
+        match self.model {
+            Model::OldGil => self.acquire_lock(me),
+            Model::NewGil { .. } => self.take_gil(me),
+            Model::FreeThreaded => {} // never called: a free-threaded token holds no thread state
         }
     }
 
-    /// Lets go of the GIL the way this version does; see [`Gil::drop_gil`] for `final_release`.
-    fn let_go(&self, me: usize, final_release: bool) {
-        match self.config.version {
-            PythonVersion::V2_7 => self.release_lock(me),
-            _ => self.drop_gil(me, final_release),
+    /// Releases the GIL the way this version's model does: `release_lock` or `drop_gil` (see
+    /// [`Gil::drop_gil`] for `final_release`).
+    fn release(&self, me: usize, final_release: bool) {
+        match self.model {
+            Model::OldGil => self.release_lock(me),
+            Model::NewGil { .. } => self.drop_gil(me, final_release),
+            Model::FreeThreaded => {}
         }
     }
 
@@ -219,8 +231,9 @@ impl Gil {
         state.timeline.push(me, at, Mark::Holding);
     }
 
-    /// The new GIL's unlock: wakes one waiter (`cond`); returns the state, still guarded.
-    fn release(&self, me: usize) -> MutexGuard<'_, State> {
+    /// The new GIL's `gil->locked = 0` and `COND_SIGNAL(gil->cond)`: wakes one waiter; returns
+    /// the state, still guarded.
+    fn unlock(&self, me: usize) -> MutexGuard<'_, State> {
         let mut state = self.lock();
         debug_assert!(state.locked, "dropping a GIL nobody holds");
         state.locked = false;

@@ -52,7 +52,7 @@ impl Gil {
     /// CPython's `drop_gil()`. `final_release` is a thread letting go for the last time (its
     /// `attach` ends): like CPython's thread exit, it does not wait for a hand-off.
     pub(super) fn drop_gil(&self, me: usize, final_release: bool) {
-        let mut state = self.release(me);
+        let mut state = self.unlock(me);
         // FORCE_SWITCHING: asked to drop, so make sure somebody else gets it before we can ask
         // for it again; otherwise this thread, already running, would usually win it back.
         if !final_release && self.drop_request.load(Relaxed) && state.last_holder == Some(me) {

@@ -4,6 +4,7 @@
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::pace::{Loop, Paced, iterations_per_check, spin};
+use super::config::Model;
 use super::{Gil, PythonVersion};
 
 /// One attached thread: CPython's `PyThreadState`, as far as the GIL cares.
@@ -17,7 +18,7 @@ pub(super) struct Release<'a, 'gil>(pub(super) &'a ThreadState<'gil>);
 
 impl Drop for Release<'_, '_> {
     fn drop(&mut self) {
-        self.0.gil.let_go(self.0.id, true);
+        self.0.gil.release(self.0.id, true);
     }
 }
 
@@ -102,10 +103,7 @@ impl<'py> Python<'py> {
             spin(paced.before_between);
         }
         if let Some(thread) = self.thread
-            && matches!(
-                thread.gil.config.version,
-                PythonVersion::V2_7 | PythonVersion::V3_9
-            )
+            && thread.gil.model.checks_between_bytecodes()
         {
             // Natively a check point is a tick; at CPython's pace, the ticks of the instructions
             // between the read and the write.
@@ -119,7 +117,7 @@ impl<'py> Python<'py> {
         let Some(thread) = self.thread else {
             return f();
         };
-        thread.gil.let_go(thread.id, false);
+        thread.gil.release(thread.id, false);
         // Taken back even if `f` panics, so that `attach` can release it.
         struct Retake<'a, 'gil>(&'a ThreadState<'gil>);
         impl Drop for Retake<'_, '_> {
@@ -152,7 +150,7 @@ impl ThreadState<'_> {
     /// since the last one.
     #[inline(always)]
     fn check_point(&self, ticks: i32) {
-        if self.gil.config.version == PythonVersion::V2_7 {
+        if self.gil.model == Model::OldGil {
             self.tick(ticks);
         } else if self.gil.drop_request.load(Relaxed) {
             self.gil.yield_to_waiter(self.id);
