@@ -5,9 +5,8 @@
 //!
 //! * `mutex`: `share2.py`'s `Lock`. Exact, and the slowest: every increment takes the lock.
 //! * `atomic`: one `fetch_add`, a single indivisible read-modify-write. Exact, no lock.
-//! * `sharded`: each thread counts in its own slot (padded to its own cache line with
-//!   crossbeam's `CachePadded`, so the cores don't fight over one line) and the slots are summed
-//!   at the end. Exact, and nothing is shared while counting: the fastest.
+//! * `sharded`: each thread counts in its own slot, on a cache line of its own (crossbeam's
+//!   `CachePadded`), summed at the end. Exact, nothing shared while counting: the fastest.
 //!
 //! With `--features gil` the GIL may change hands even inside the locked section (`--python
 //! 3.9`): the lock, not the GIL, keeps the count exact, and on 3.13t (no GIL) the lock alone.
