@@ -9,12 +9,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::cli::{CommonArgs, limits};
-use common::process::Failure;
-use common::progress::Progress;
-use common::report::{Outcome, Report, Run};
-use common::timing::timed;
+use common::cli::limits;
+use common::error::Failure;
+use common::program::Program;
+use common::report::{Report, Run};
 use rusqlite::Connection;
+use tokio::runtime::Runtime;
 
 /// Options of `as fetch`.
 #[derive(clap::Args)]
@@ -98,23 +98,24 @@ impl Drop for TemporaryFile {
 }
 
 /// `as fetch`: both modes, and a check that they fetched the same rows.
-pub fn run(args: &Args, common: &CommonArgs, runtime: &tokio::runtime::Runtime) -> Outcome {
+pub fn run(args: &Args, program: &Program, event_loop: &Runtime) -> Result<Report, Failure> {
     let latency = Duration::from_millis(args.latency_ms);
     let file =
         TemporaryFile(std::env::temp_dir().join(format!("as-fetch-{}.sqlite", std::process::id())));
     let _ = std::fs::remove_file(&file.0);
     create_database(&file.0)
-        .map_err(|e| Failure::Run(format!("could not create the database: {e}")))?;
+        .map_err(|e| Failure::Setup(format!("could not create the database: {e}")))?;
 
-    let progress = Progress::new(common, "as fetch", 2);
-    progress.step("sequential");
-    let (one_by_one, sequential_time) = timed(|| runtime.block_on(sequential(&file.0, latency)));
-    progress.step("concurrent");
-    let (together, concurrent_time) = timed(|| runtime.block_on(concurrently(&file.0, latency)));
-    drop(progress);
-    let (employees, projects) = one_by_one.map_err(Failure::Run)?;
-    if together.map_err(Failure::Run)? != (employees.clone(), projects.clone()) {
-        return Err(Failure::Run(
+    program.steps(2);
+    let (one_by_one, sequential_time) = program.mode("sequential", || {
+        event_loop.block_on(sequential(&file.0, latency))
+    });
+    let (together, concurrent_time) = program.mode("concurrent", || {
+        event_loop.block_on(concurrently(&file.0, latency))
+    });
+    let (employees, projects) = one_by_one.map_err(Failure::Io)?;
+    if together.map_err(Failure::Io)? != (employees.clone(), projects.clone()) {
+        return Err(Failure::WrongResult(
             "the two modes fetched different rows".to_string(),
         ));
     }
@@ -132,12 +133,12 @@ pub fn run(args: &Args, common: &CommonArgs, runtime: &tokio::runtime::Runtime) 
                 .with("latencies", time.as_secs_f64() / latency.as_secs_f64()),
         );
     }
-    let conclusion = format!(
+    report.conclude(format!(
         "Both modes fetched the same {} employees and {} active projects, in {}. One after the \
          other the two queries' latencies add up; awaited together, the run takes about one.",
         employees.len(),
         projects.len(),
         report.quote("latencies", "latencies")
-    );
-    Ok((report, conclusion))
+    ));
+    Ok(report)
 }

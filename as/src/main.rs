@@ -25,78 +25,22 @@
 //! cargo run -p as -- fetch
 //! ```
 
+mod args;
+mod event_loop;
 mod fetch;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
-use common::cli::{self, CommonArgs, limits};
+use args::{Cli, Mode, Scenario};
+use common::cli;
+use common::error::Failure;
 use common::gil;
-use common::progress::Progress;
-use common::report::{self, Outcome, Report, Run};
-use common::timing::timed;
+use common::program::Program;
+use common::report::{Report, Run};
+use event_loop::{blocking_threads, event_loop};
+use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
-
-/// Cooperative tasks on one thread: awaited waits overlap, a blocking call blocks them all.
-#[derive(Parser)]
-#[command(version, about, long_about = None, allow_negative_numbers = true)]
-#[command(
-    after_help = "Limits: the modes chosen may take an hour in all: sequential and blocking \
-take --tasks x --delay-ms each, spawn_blocking that divided by its min(32, cores + 4) threads \
-(asyncio.to_thread's pool), gather one delay. Longer than a second, a run shows its progress on \
-a terminal's stderr."
-)]
-struct Cli {
-    #[command(subcommand)]
-    scenario: Option<Scenario>,
-
-    /// How many tasks (1 to 1000000)
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_ASYNC_TASKS))]
-    tasks: u64,
-
-    /// How long each task waits, in milliseconds (1 to 60000)
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_DELAY_MS))]
-    delay_ms: u64,
-
-    /// Which modes to run, comma-separated [default: all four, in this order]
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "MODES")]
-    modes: Vec<Mode>,
-
-    #[command(flatten)]
-    common: CommonArgs,
-}
-
-/// The tutorials' other async scenario.
-#[derive(clap::Subcommand)]
-enum Scenario {
-    /// freeCodeCamp's employees and projects: two database fetches, one by one, then together
-    #[command(
-        after_help = "Limits: --latency-ms at most 60000; the largest run takes about 3 \
-minutes (three latencies)."
-    )]
-    Fetch(fetch::Args),
-}
-
-#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
-enum Mode {
-    Sequential,
-    Gather,
-    Blocking,
-    #[value(name = "spawn_blocking")]
-    SpawnBlocking,
-}
-
-impl Mode {
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Sequential => "sequential",
-            Mode::Gather => "gather",
-            Mode::Blocking => "blocking",
-            Mode::SpawnBlocking => "spawn_blocking",
-        }
-    }
-}
 
 async fn task(delay: Duration) {
     tokio::time::sleep(delay).await; // hands control back to the runtime while waiting
@@ -137,80 +81,49 @@ async fn spawn_blocking(tasks: u64, delay: Duration) {
     set.join_all().await;
 }
 
-// New (not in as.py, where asyncio sizes its pool itself): the blocking pool's size.
-/// The threads of `asyncio.to_thread`'s default `ThreadPoolExecutor`: min(32, cores + 4).
-fn blocking_threads() -> usize {
-    32.min(cli::cores() as usize + 4)
-}
-
-/// The stack of each thread of the blocking pool: enough to sleep or run a query, not 2 MiB.
-const BLOCKING_STACK: usize = 256 * 1024;
-
+// New (not in as.py, where asyncio.run makes one per mode): the event loop (event_loop.rs).
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    cli.common.install_gil("as");
-    // asyncio's event loop: one thread. The blocking pool of spawn_blocking is separate, and as
-    // big as asyncio's default executor, which runs `asyncio.to_thread`: min(32, cores + 4).
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .max_blocking_threads(blocking_threads())
-        .thread_stack_size(BLOCKING_STACK)
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => return cli::runtime_error(&format!("could not start tokio: {error}")),
-    };
-    let outcome = match &cli.scenario {
-        Some(Scenario::Fetch(args)) => fetch::run(args, &cli.common, &runtime),
-        None => run(&cli, &runtime),
-    };
-    report::finish(outcome, &cli.common)
+    let program = Program::start("as", &cli.common);
+    program.run(|program| {
+        let event_loop = event_loop()?;
+        match &cli.scenario {
+            Some(Scenario::Fetch(args)) => fetch::run(args, program, &event_loop),
+            None => run(&cli, program, &event_loop),
+        }
+    })
 }
 
-/// as.py's `main()`: each mode in turn, timed in units of one wait.
-fn run(cli: &Cli, runtime: &tokio::runtime::Runtime) -> Outcome {
-    let delay = Duration::from_millis(cli.delay_ms);
-    let mut report = Report::new("as")
-        .speedup_over("sequential")
-        .size("tasks", cli.tasks)
-        .size("delay_ms", cli.delay_ms);
-    let tasks = cli.tasks;
-    let modes = cli::chosen(
-        &[
-            Mode::Sequential,
-            Mode::Gather,
-            Mode::Blocking,
-            Mode::SpawnBlocking,
-        ],
-        &cli.modes,
-    );
+/// as.py's `main()`: each mode in turn, `asyncio.run(function(tasks, delay))`, timed.
+fn run(cli: &Cli, program: &Program, event_loop: &Runtime) -> Result<Report, Failure> {
+    let (tasks, delay) = (cli.tasks, Duration::from_millis(cli.delay_ms));
+    let modes = cli::chosen(&Mode::ALL, &cli.modes);
     let estimate = modes
         .iter()
-        .map(|mode| match mode {
-            Mode::Sequential | Mode::Blocking => delay.saturating_mul(tasks as u32),
-            Mode::Gather => delay,
-            Mode::SpawnBlocking => {
-                delay.saturating_mul(tasks.div_ceil(blocking_threads() as u64) as u32)
-            }
-        })
-        .sum();
-    cli::within_an_hour(estimate, "--tasks x --delay-ms");
-    let progress = Progress::new(&cli.common, "as", modes.len() as u64);
+        .map(|m| m.estimate(tasks, delay, blocking_threads()));
+    program.limit_time(estimate.sum(), "--tasks x --delay-ms");
+    program.steps(modes.len());
+    let mut report = Report::new("as")
+        .speedup_over("sequential")
+        .size("tasks", tasks)
+        .size("delay_ms", cli.delay_ms);
     for mode in modes {
-        progress.step(mode.name());
-        let ((), elapsed) = match mode {
-            Mode::Sequential => timed(|| runtime.block_on(sequential(tasks, delay))),
-            Mode::Gather => timed(|| runtime.block_on(gather(tasks, delay))),
-            Mode::Blocking => timed(|| runtime.block_on(blocking(tasks, delay))),
-            Mode::SpawnBlocking => timed(|| runtime.block_on(spawn_blocking(tasks, delay))),
-        };
-        report.push(
-            Run::new(mode.name(), elapsed)
-                .with("waits", elapsed.as_secs_f64() / delay.as_secs_f64()),
-        );
+        let ((), seconds) = program.mode(mode.name(), || match mode {
+            Mode::Sequential => event_loop.block_on(sequential(tasks, delay)),
+            Mode::Gather => event_loop.block_on(gather(tasks, delay)),
+            Mode::Blocking => event_loop.block_on(blocking(tasks, delay)),
+            Mode::SpawnBlocking => event_loop.block_on(spawn_blocking(tasks, delay)),
+        });
+        let waits = seconds.as_secs_f64() / delay.as_secs_f64();
+        report.push(Run::new(mode.name(), seconds).with("waits", waits));
     }
+    report.conclude(conclusion(&report));
+    Ok(report)
+}
 
-    let conclusion = format!(
+// New (not in as.py, which prints one fixed line): what this run's numbers show.
+fn conclusion(report: &Report) -> String {
+    format!(
         "This run took: {}. Awaited waits overlap on one thread (sequential takes one wait per \
          task, gather about one in all); a task that blocks inside async code blocks every task, \
          unless the blocking call runs on another thread (spawn_blocking).{}",
@@ -221,8 +134,7 @@ fn run(cli: &Cli, runtime: &tokio::runtime::Runtime) -> Outcome {
         } else {
             ""
         }
-    );
-    Ok((report, conclusion))
+    )
 }
 
 #[cfg(test)]

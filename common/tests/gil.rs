@@ -147,7 +147,11 @@ fn every_version_hands_over_at_a_backward_jump() {
         PythonVersion::V2_7,
     ] {
         assert!(
-            other_thread_gets_in(version, |mut py| py.backward_jump(), Duration::from_secs(30)),
+            other_thread_gets_in(
+                version,
+                |mut py| py.backward_jump(),
+                Duration::from_secs(30)
+            ),
             "{version:?}"
         );
     }

@@ -31,7 +31,7 @@ use common::error::Failure;
 use common::gil::{self, Loop, Python, PythonVersion};
 use common::program::{Program, exact};
 use common::report::{Report, Run};
-use common::threads::run_in_threads;
+use common::threads::python_threads;
 use common::workload::expected_sum_of_squares;
 
 fn sum_of_squares(n: u64, py: Python<'_>) -> u128 {
@@ -50,7 +50,7 @@ fn sequential(n: u64, workers: u64) -> Vec<u128> {
 }
 
 fn threaded(n: u64, workers: u64) -> Result<Vec<u128>, Failure> {
-    run_in_threads(workers, |_index| gil::attach(|py| sum_of_squares(n, py)))
+    python_threads(workers, |_index, py| sum_of_squares(n, py))
 }
 
 // def timed(function, *args): `program.mode(name, function)`, shared by every program.

@@ -34,7 +34,7 @@ use common::cli;
 use common::gil::{self, Loop, Python, PythonVersion};
 use common::program::Program;
 use common::report::{Report, Run};
-use common::threads::run_in_threads;
+use common::threads::python_threads;
 
 /// `counter += 1`: LOAD_GLOBAL, then BINARY_OP, then STORE_GLOBAL.
 fn increment(counter: &AtomicU64, py: Python<'_>) {
@@ -63,9 +63,7 @@ fn main() -> ExitCode {
     program.run(|program| {
         let counter = AtomicU64::new(0);
         let (_, seconds) = program.try_mode("threads", || {
-            run_in_threads(workers, |_| {
-                gil::attach(|py| worker(&counter, increments, py))
-            })
+            python_threads(workers, |_, py| worker(&counter, increments, py))
         })?;
 
         let expected = workers * increments;

@@ -3,8 +3,8 @@
 
 use std::sync::atomic::Ordering::Relaxed;
 
-use super::pace::{Loop, Paced, iterations_per_check, spin};
 use super::config::Model;
+use super::pace::{Loop, Paced, iterations_per_check, spin};
 use super::{Gil, PythonVersion};
 
 /// One attached thread: CPython's `PyThreadState`, as far as the GIL cares.
