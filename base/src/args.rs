@@ -4,7 +4,7 @@
 use clap::Parser;
 use common::cli::{CommonArgs, limits};
 
-use crate::{convoy, devices};
+use crate::{convoy, devices, worker};
 
 /// Tasks that wait: one after the other, then one thread each.
 #[derive(Parser)]
@@ -31,7 +31,7 @@ pub struct Cli {
     pub modes: Vec<Mode>,
 
     #[command(flatten)]
-    pub device_worker: devices::WorkerArgs,
+    pub worker: worker::WorkerArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,

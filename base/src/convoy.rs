@@ -10,13 +10,12 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::cli::{self, CommonArgs};
 use common::devices::{Behaviour, Lab, Session};
+use common::error::Failure;
 use common::gil::{self, Python};
 use common::latency::Latencies;
-use common::process::Failure;
-use common::progress::Progress;
-use common::report::{Outcome, Report, Run};
+use common::program::Program;
+use common::report::{Report, Run};
 use common::workload::count;
 
 /// Options of `base convoy`.
@@ -58,42 +57,33 @@ fn cpu_thread(stop: &AtomicBool, py: Python<'_>) {
 }
 
 /// `base convoy`: the I/O thread alone, then beside a CPU-bound thread.
-pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
+pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let latency = Duration::from_secs_f64(args.latency_ms / 1000.0);
     if let Some(gil) = gil::global().filter(|_| gil::under_gil()) {
         // Beside the CPU thread, each round trip may wait up to a switch interval for the GIL.
         let estimate =
             (gil.config().switch_interval + latency).saturating_mul(args.round_trips as u32);
-        cli::within_an_hour(estimate, "--round-trips x --switch-interval");
+        program.limit_time(estimate, "--round-trips x --switch-interval");
     }
-    let progress = Progress::new(common, "base convoy", 2);
-    measure(args, latency, &progress).map_err(Failure::Run)
-}
-
-fn measure(
-    args: &Args,
-    latency: Duration,
-    progress: &Progress,
-) -> Result<(Report, String), String> {
     let lab = Lab::start(&[Behaviour::Normal], latency, 0)
-        .map_err(|e| format!("cannot start the device: {e}"))?;
-    let mut session = Session::open(lab.addrs[0], latency)?;
+        .map_err(|e| Failure::Setup(format!("cannot start the device: {e}")))?;
+    let mut session = Session::open(lab.addrs[0], latency).map_err(Failure::Io)?;
 
-    progress.step("the I/O thread alone");
-    let start = Instant::now();
-    let alone = gil::attach(|py| io_thread(&mut session, args.round_trips, py))?;
-    let alone_time = start.elapsed();
-
-    progress.step("the I/O thread beside a CPU-bound thread");
-    let stop = AtomicBool::new(false);
-    let start = Instant::now();
-    let beside = thread::scope(|s| {
-        s.spawn(|| gil::attach(|py| cpu_thread(&stop, py)));
-        let result = gil::attach(|py| io_thread(&mut session, args.round_trips, py));
-        stop.store(true, Relaxed);
-        result
+    program.steps(2);
+    let (alone, alone_time) = program.try_mode("the I/O thread alone", || {
+        gil::attach(|py| io_thread(&mut session, args.round_trips, py)).map_err(Failure::Io)
     })?;
-    let beside_time = start.elapsed();
+    let stop = AtomicBool::new(false);
+    let (beside, beside_time) =
+        program.try_mode("the I/O thread beside a CPU-bound thread", || {
+            thread::scope(|s| {
+                s.spawn(|| gil::attach(|py| cpu_thread(&stop, py)));
+                let result = gil::attach(|py| io_thread(&mut session, args.round_trips, py));
+                stop.store(true, Relaxed);
+                result
+            })
+            .map_err(Failure::Io)
+        })?;
 
     let mut report = Report::new("base convoy")
         .size("round_trips", args.round_trips)
@@ -111,9 +101,14 @@ fn measure(
                 .with("max_ms", summary.max_ms),
         );
     }
-    let (alone_p50, beside_p50) = (alone.summary().p50_ms, beside.summary().p50_ms);
+    report.conclude(conclusion(alone.summary().p50_ms, beside.summary().p50_ms));
+    Ok(report)
+}
+
+/// What the two medians show.
+fn conclusion(alone_p50: f64, beside_p50: f64) -> String {
     let ratio = beside_p50 / alone_p50.max(0.001);
-    let conclusion = if gil::under_gil() {
+    if gil::under_gil() {
         format!(
             "Beside a CPU-bound thread, a round trip's median is {beside_p50:.3} ms, {ratio:.1}x \
              the {alone_p50:.3} ms it takes alone: while the device answers, the CPU thread takes \
@@ -130,6 +125,5 @@ fn measure(
                 " (build with --features gil for the convoy)"
             }
         )
-    };
-    Ok((report, conclusion))
+    }
 }

@@ -21,6 +21,7 @@
 mod args;
 mod convoy;
 mod devices;
+mod worker;
 
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -29,12 +30,12 @@ use std::time::{Duration, Instant};
 
 use args::{Cli, Mode, Scenario};
 use common::cli;
+use common::error::Failure;
 use common::gil::{self, Python};
 use common::latency::Latencies;
-use common::process::Failure;
-use common::progress::Progress;
-use common::report::{self, Outcome, Report, Run};
-use common::threads::run_in_threads;
+use common::program::Program;
+use common::report::{Report, Run};
+use common::threads::python_threads;
 
 fn task(delay: Duration, py: Python<'_>) {
     py.detach(|| thread::sleep(delay)); // time.sleep() releases the GIL while waiting
@@ -54,9 +55,9 @@ fn threaded(
     delay: Duration,
     start: Instant,
     done: &Mutex<Latencies>,
-) -> std::io::Result<()> {
-    run_in_threads(tasks, |_| {
-        gil::attach(|py| task(delay, py));
+) -> Result<(), Failure> {
+    python_threads(tasks, |_, py| {
+        task(delay, py);
         record(done, start);
     })?;
     Ok(())
@@ -72,31 +73,27 @@ fn record(done: &Mutex<Latencies>, start: Instant) {
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    cli.common.install_gil("base");
-    if let Some(index) = cli.device_worker.worker {
-        return devices::worker_main(&cli.device_worker, index);
+    let program = Program::start("base", &cli.common);
+    if let Some(index) = cli.worker.index {
+        return worker::main(&cli.worker, index); // devices' processes mode: plumbing, worker.rs
     }
-    let outcome = match &cli.scenario {
-        Some(Scenario::Devices(args)) => devices::run(args, &cli.common),
-        Some(Scenario::Convoy(args)) => convoy::run(args, &cli.common),
-        None => run(&cli),
-    };
-    report::finish(outcome, &cli.common)
+    program.run(|program| match &cli.scenario {
+        Some(Scenario::Devices(args)) => devices::run(args, program),
+        Some(Scenario::Convoy(args)) => convoy::run(args, program),
+        None => run(&cli, program),
+    })
 }
 
 /// base.py's `main()`: each mode in turn, with when each task finished.
-fn run(cli: &Cli) -> Outcome {
+fn run(cli: &Cli, program: &Program) -> Result<Report, Failure> {
     let delay = Duration::from_millis(cli.delay_ms);
     let modes = cli::chosen(&[Mode::Sequential, Mode::Threads], &cli.modes);
-    let estimate = modes
-        .iter()
-        .map(|mode| match mode {
-            Mode::Sequential => delay.saturating_mul(cli.tasks as u32),
-            Mode::Threads => delay,
-        })
-        .sum();
-    cli::within_an_hour(estimate, "--tasks x --delay-ms");
-    let progress = Progress::new(&cli.common, "base", modes.len() as u64);
+    let estimate = modes.iter().map(|mode| match mode {
+        Mode::Sequential => delay.saturating_mul(cli.tasks as u32),
+        Mode::Threads => delay,
+    });
+    program.limit_time(estimate.sum(), "--tasks x --delay-ms");
+    program.steps(modes.len());
 
     let mut report = Report::new("base")
         .speedup_over("sequential")
@@ -105,34 +102,36 @@ fn run(cli: &Cli) -> Outcome {
     for mode in modes {
         let done = Mutex::new(Latencies::new());
         let start = Instant::now();
-        let name = match mode {
-            Mode::Sequential => {
-                progress.step("sequential");
-                sequential(cli.tasks, delay, start, &done);
-                "sequential"
-            }
-            Mode::Threads => {
-                progress.step("threads");
-                threaded(cli.tasks, delay, start, &done)
-                    .map_err(|error| Failure::Run(format!("could not start a thread: {error}")))?;
-                "threads"
-            }
+        let (name, ((), seconds)) = match mode {
+            Mode::Sequential => (
+                "sequential",
+                program.mode("sequential", || sequential(cli.tasks, delay, start, &done)),
+            ),
+            Mode::Threads => (
+                "threads",
+                program.try_mode("threads", || threaded(cli.tasks, delay, start, &done))?,
+            ),
         };
-        let elapsed = start.elapsed();
-        let latency = done
+        let done = done
             .into_inner()
             .unwrap_or_else(|p| p.into_inner())
             .summary();
         report.push(
-            Run::new(name, elapsed)
-                .with("waits", elapsed.as_secs_f64() / delay.as_secs_f64())
-                .with("completed", latency.count)
-                .with("p50_ms", latency.p50_ms)
-                .with("p99_ms", latency.p99_ms)
-                .with("max_ms", latency.max_ms),
+            Run::new(name, seconds)
+                .with("waits", seconds.as_secs_f64() / delay.as_secs_f64())
+                .with("completed", done.count)
+                .with("p50_ms", done.p50_ms)
+                .with("p99_ms", done.p99_ms)
+                .with("max_ms", done.max_ms),
         );
     }
-    let conclusion = format!(
+    report.conclude(conclusion(&report));
+    Ok(report)
+}
+
+// New (not in base.py, which prints one fixed line): what this run's numbers show.
+fn conclusion(report: &Report) -> String {
+    format!(
         "This run took: {}. One after the other the waits add up; in threads they overlap, and \
          the run takes about one wait{}.",
         report.quote("waits", "waits"),
@@ -144,6 +143,5 @@ fn run(cli: &Cli) -> Outcome {
         } else {
             ""
         }
-    );
-    Ok((report, conclusion))
+    )
 }

@@ -13,6 +13,7 @@
 //!   timed on a progress line, the report printed or the failure said, in one place;
 //! * [`report`]: the aligned table, or `--json`;
 //! * [`output`]: every line printed, and what happens when a write fails;
+//! * [`resources`]: peak memory and the open-file limit, from `/proc`;
 //! * [`interrupt`]: Ctrl-C, as a terminal sends it;
 //! * [`progress`]: a line on a terminal's stderr while a long run goes on;
 //! * [`cli`]: the options every program shares, the limits, and how bad input fails;
@@ -32,6 +33,7 @@ pub mod process;
 pub mod program;
 pub mod progress;
 pub mod report;
+pub mod resources;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod threads;
