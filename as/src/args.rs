@@ -41,10 +41,8 @@ pub struct Cli {
 #[derive(clap::Subcommand)]
 pub enum Scenario {
     /// freeCodeCamp's employees and projects: two database fetches, one by one, then together
-    #[command(
-        after_help = "Limits: --latency-ms at most 60000; the largest run takes about 3 \
-minutes (three latencies)."
-    )]
+    #[command(after_help = "Limits: --latency-ms at most 60000; the largest run takes about 3 \
+minutes (three latencies).")]
     Fetch(fetch::Args),
 }
 
@@ -59,12 +57,8 @@ pub enum Mode {
 
 impl Mode {
     /// as.py's four modes, in its order.
-    pub const ALL: [Mode; 4] = [
-        Mode::Sequential,
-        Mode::Gather,
-        Mode::Blocking,
-        Mode::SpawnBlocking,
-    ];
+    pub const ALL: [Mode; 4] =
+        [Mode::Sequential, Mode::Gather, Mode::Blocking, Mode::SpawnBlocking];
 
     /// About how long this mode takes: sequential and blocking one wait per task, gather one
     /// wait, spawn_blocking one per `pool` tasks.

@@ -31,10 +31,7 @@ fn create_database(path: &Path) -> rusqlite::Result<()> {
          CREATE TABLE projects (id INTEGER PRIMARY KEY, name TEXT, active INTEGER);",
     )?;
     for i in 1..=50 {
-        db.execute(
-            "INSERT INTO employees (name) VALUES (?1)",
-            [format!("employee-{i}")],
-        )?;
+        db.execute("INSERT INTO employees (name) VALUES (?1)", [format!("employee-{i}")])?;
     }
     for i in 1..=12 {
         db.execute(
@@ -107,25 +104,17 @@ pub fn run(args: &Args, program: &Program, event_loop: &Runtime) -> Result<Repor
         .map_err(|e| Failure::Setup(format!("could not create the database: {e}")))?;
 
     program.steps(2);
-    let (one_by_one, sequential_time) = program.mode("sequential", || {
-        event_loop.block_on(sequential(&file.0, latency))
-    });
-    let (together, concurrent_time) = program.mode("concurrent", || {
-        event_loop.block_on(concurrently(&file.0, latency))
-    });
+    let (one_by_one, sequential_time) =
+        program.mode("sequential", || event_loop.block_on(sequential(&file.0, latency)));
+    let (together, concurrent_time) =
+        program.mode("concurrent", || event_loop.block_on(concurrently(&file.0, latency)));
     let (employees, projects) = one_by_one.map_err(Failure::Io)?;
     if together.map_err(Failure::Io)? != (employees.clone(), projects.clone()) {
-        return Err(Failure::WrongResult(
-            "the two modes fetched different rows".to_string(),
-        ));
+        return Err(Failure::WrongResult("the two modes fetched different rows".to_string()));
     }
-    let mut report = Report::new("as fetch")
-        .speedup_over("sequential")
-        .size("latency_ms", args.latency_ms);
-    for (mode, time) in [
-        ("sequential", sequential_time),
-        ("concurrent", concurrent_time),
-    ] {
+    let mut report =
+        Report::new("as fetch").speedup_over("sequential").size("latency_ms", args.latency_ms);
+    for (mode, time) in [("sequential", sequential_time), ("concurrent", concurrent_time)] {
         report.push(
             Run::new(mode, time)
                 .with("employees", employees.len())

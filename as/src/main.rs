@@ -98,9 +98,7 @@ fn main() -> ExitCode {
 fn run(cli: &Cli, program: &Program, event_loop: &Runtime) -> Result<Report, Failure> {
     let (tasks, delay) = (cli.tasks, Duration::from_millis(cli.delay_ms));
     let modes = cli::chosen(&Mode::ALL, &cli.modes);
-    let estimate = modes
-        .iter()
-        .map(|m| m.estimate(tasks, delay, blocking_threads()));
+    let estimate = modes.iter().map(|m| m.estimate(tasks, delay, blocking_threads()));
     program.limit_time(estimate.sum(), "--tasks x --delay-ms");
     program.steps(modes.len());
     let mut report = Report::new("as")

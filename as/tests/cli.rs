@@ -12,16 +12,10 @@ fn all_four_modes_in_order_and_blocking_serialises() {
     assert_eq!(json["delay_ms"], 20);
     let runs = json["runs"].as_array().unwrap();
     let modes = common::testing::modes(&json);
-    assert_eq!(
-        modes,
-        ["sequential", "gather", "blocking", "spawn_blocking"]
-    );
+    assert_eq!(modes, ["sequential", "gather", "blocking", "spawn_blocking"]);
     // Blocking sleeps on the runtime's one thread cannot overlap: at least four waits.
     for at_least_four_waits in [&runs[0], &runs[2]] {
-        assert!(
-            at_least_four_waits["seconds"].as_f64().unwrap() >= 0.080,
-            "{at_least_four_waits}"
-        );
+        assert!(at_least_four_waits["seconds"].as_f64().unwrap() >= 0.080, "{at_least_four_waits}");
     }
     for run in runs {
         assert!(run["seconds"].as_f64().unwrap() >= 0.020, "{run}");
@@ -72,12 +66,7 @@ fn shared_options_work_before_and_after_the_subcommand() {
 
 #[test]
 fn runs_longer_than_an_hour_are_refused() {
-    assert_refused(
-        BIN,
-        &["--tasks", "1000000", "--delay-ms", "60000"],
-        2,
-        "--tasks x --delay-ms",
-    );
+    assert_refused(BIN, &["--tasks", "1000000", "--delay-ms", "60000"], 2, "--tasks x --delay-ms");
 }
 
 #[test]
@@ -85,14 +74,7 @@ fn many_blocking_tasks_under_a_tight_memory_limit_do_not_abort() {
     let outcome = common::testing::run_with_memory_limit(
         BIN,
         300_000,
-        &[
-            "--tasks",
-            "10000",
-            "--delay-ms",
-            "1",
-            "--modes",
-            "spawn_blocking",
-        ],
+        &["--tasks", "10000", "--delay-ms", "1", "--modes", "spawn_blocking"],
     );
     // asyncio.to_thread's pool of min(32, cores + 4) threads fits; were it to fail, one line.
     common::testing::assert_succeeded_or_failed_in_one_line(&outcome);
@@ -102,17 +84,8 @@ fn many_blocking_tasks_under_a_tight_memory_limit_do_not_abort() {
 fn a_blocking_call_stalls_every_task_and_spawn_blocking_does_not() {
     // The lesson of as.py: five blocking sleeps inside async code run one after the other (at
     // least five waits); moved to the blocking pool they overlap: under half of that.
-    let json = run_json(
-        BIN,
-        &[
-            "--tasks",
-            "5",
-            "--delay-ms",
-            "100",
-            "--modes",
-            "blocking,spawn_blocking",
-        ],
-    );
+    let json =
+        run_json(BIN, &["--tasks", "5", "--delay-ms", "100", "--modes", "blocking,spawn_blocking"]);
     let waits = |mode: usize| json["runs"][mode]["waits"].as_f64().unwrap();
     assert!(waits(0) >= 5.0, "blocking: {json}");
     assert!(waits(1) < 2.5, "spawn_blocking: {json}");

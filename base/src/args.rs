@@ -9,11 +9,9 @@ use crate::{convoy, devices, worker};
 /// Tasks that wait: one after the other, then one thread each.
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
-#[command(
-    after_help = "Limits: --tasks x --delay-ms is at most an hour (one after the other, \
+#[command(after_help = "Limits: --tasks x --delay-ms is at most an hour (one after the other, \
 the waits add up); the largest allowed run takes an hour. Longer than a second, a run shows its \
-progress on a terminal's stderr."
-)]
+progress on a terminal's stderr.")]
 pub struct Cli {
     #[command(subcommand)]
     pub scenario: Option<Scenario>,
@@ -48,10 +46,8 @@ processes. Longer than a second, a run shows its progress on a terminal's stderr
     )]
     Devices(devices::Args),
     /// The convoy effect: an I/O thread's round trips, alone and beside a CPU-bound thread
-    #[command(
-        after_help = "Limits: at most 100000 round trips; under the GIL each may wait one \
-switch interval, and --round-trips x --switch-interval is at most an hour."
-    )]
+    #[command(after_help = "Limits: at most 100000 round trips; under the GIL each may wait one \
+switch interval, and --round-trips x --switch-interval is at most an hour.")]
     Convoy(convoy::Args),
 }
 

@@ -88,10 +88,9 @@ pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let mut report = Report::new("base convoy")
         .size("round_trips", args.round_trips)
         .size("latency_ms", args.latency_ms);
-    for (mode, latencies, time) in [
-        ("alone", &alone, alone_time),
-        ("beside_cpu_thread", &beside, beside_time),
-    ] {
+    for (mode, latencies, time) in
+        [("alone", &alone, alone_time), ("beside_cpu_thread", &beside, beside_time)]
+    {
         let summary = latencies.summary();
         report.push(
             Run::new(mode, time)

@@ -118,16 +118,10 @@ pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let largest = args.sessions.iter().copied().max().unwrap_or(1);
     let latency = Duration::from_millis(args.latency_ms);
     let (plan, skipped) = plan(args, latency);
-    program.limit_time(
-        estimate(&plan, latency, args.pool),
-        "--sessions x --latency-ms",
-    );
+    program.limit_time(estimate(&plan, latency, args.pool), "--sessions x --latency-ms");
     check(args, largest)?;
     let mut behaviours = args.misbehave.clone();
-    behaviours.resize(
-        largest.max(behaviours.len() as u64) as usize,
-        Behaviour::Normal,
-    );
+    behaviours.resize(largest.max(behaviours.len() as u64) as usize, Behaviour::Normal);
     let lab = Lab::start(&behaviours, latency, args.port).map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
             " (already in use: choose another --port, or 0)"
@@ -183,12 +177,7 @@ fn check(args: &Args, largest: u64) -> Result<(), Failure> {
 /// Each mode of each sweep point, and the points where sequential is skipped (over 10 s, unless
 /// asked for by name).
 fn plan(args: &Args, latency: Duration) -> (Vec<(u64, Mode)>, Vec<u64>) {
-    let all = [
-        Mode::Sequential,
-        Mode::Threads,
-        Mode::Processes,
-        Mode::Async,
-    ];
+    let all = [Mode::Sequential, Mode::Threads, Mode::Processes, Mode::Async];
     let (mut plan, mut skipped) = (Vec::new(), Vec::new());
     for &sessions in &args.sessions {
         for mode in cli::chosen(&all, &args.modes) {
@@ -260,11 +249,7 @@ fn conclusion(report: &Report, largest: u64, pool: u64, skipped: &[u64]) -> Stri
              (pass --modes sequential to run it anyway)."
         );
     }
-    for run in report
-        .runs
-        .iter()
-        .filter(|r| r.field("errors") != Some(&0.into()))
-    {
+    for run in report.runs.iter().filter(|r| r.field("errors") != Some(&0.into())) {
         let field = |key| run.field(key).map_or_else(String::new, |v| v.to_string());
         conclusion += &format!(
             "\n{} with {} sessions: errors {}",

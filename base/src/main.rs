@@ -66,9 +66,7 @@ fn threaded(
 // New (not in base.py): when each task finished, for the latency columns (hdrhistogram).
 /// Notes when a task finished, counted from the start of its mode.
 fn record(done: &Mutex<Latencies>, start: Instant) {
-    done.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .record(start.elapsed());
+    done.lock().unwrap_or_else(|p| p.into_inner()).record(start.elapsed());
 }
 
 fn main() -> ExitCode {
@@ -112,10 +110,7 @@ fn run(cli: &Cli, program: &Program) -> Result<Report, Failure> {
                 program.try_mode("threads", || threaded(cli.tasks, delay, start, &done))?,
             ),
         };
-        let done = done
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
-            .summary();
+        let done = done.into_inner().unwrap_or_else(|p| p.into_inner()).summary();
         report.push(
             Run::new(name, seconds)
                 .with("waits", seconds.as_secs_f64() / delay.as_secs_f64())

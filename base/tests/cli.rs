@@ -25,10 +25,7 @@ fn every_task_completes_in_both_modes() {
 
 #[test]
 fn modes_can_be_chosen() {
-    let json = run_json(
-        BIN,
-        &["--tasks", "2", "--delay-ms", "1", "--modes", "threads"],
-    );
+    let json = run_json(BIN, &["--tasks", "2", "--delay-ms", "1", "--modes", "threads"]);
     let runs = json["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0]["mode"], "threads");
@@ -44,18 +41,8 @@ fn bad_input_is_refused_with_one_line() {
 
 #[test]
 fn every_device_session_is_answered_in_every_mode() {
-    let json = run_json(
-        BIN,
-        &[
-            "devices",
-            "--sessions",
-            "3,12",
-            "--latency-ms",
-            "1",
-            "--pool",
-            "2",
-        ],
-    );
+    let json =
+        run_json(BIN, &["devices", "--sessions", "3,12", "--latency-ms", "1", "--pool", "2"]);
     assert_eq!(json["program"], "base devices");
     let runs = json["runs"].as_array().unwrap();
     let rows: Vec<(&str, u64)> = runs
@@ -63,10 +50,8 @@ fn every_device_session_is_answered_in_every_mode() {
         .map(|r| (r["mode"].as_str().unwrap(), r["sessions"].as_u64().unwrap()))
         .collect();
     let modes = ["sequential", "threads", "processes", "async"];
-    let expected: Vec<(&str, u64)> = [3, 12]
-        .iter()
-        .flat_map(|&n| modes.iter().map(move |&m| (m, n)))
-        .collect();
+    let expected: Vec<(&str, u64)> =
+        [3, 12].iter().flat_map(|&n| modes.iter().map(move |&m| (m, n))).collect();
     assert_eq!(rows, expected);
     for run in runs {
         assert_eq!(run["errors"], 0, "{run}");
@@ -97,11 +82,9 @@ fn misbehaving_devices_are_errors_with_their_reason_and_the_run_ends() {
         assert_eq!(run["errors"], 4, "{run}");
         assert_eq!(run["answered"], 2, "{run}");
         let reasons = run["error_reasons"].to_string();
-        for reason in [
-            "connect: connection refused",
-            "greeting: not a prompt",
-            "greeting: timed out",
-        ] {
+        for reason in
+            ["connect: connection refused", "greeting: not a prompt", "greeting: timed out"]
+        {
             assert!(reasons.contains(reason), "{reason} missing in {run}");
         }
         // A reset reaches the client while it connects or while it reads the greeting.
@@ -116,12 +99,7 @@ fn misbehaving_devices_are_errors_with_their_reason_and_the_run_ends() {
 fn a_port_already_taken_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    assert_refused(
-        BIN,
-        &["devices", "--sessions", "1", "--port", &port],
-        1,
-        "already in use",
-    );
+    assert_refused(BIN, &["devices", "--sessions", "1", "--port", &port], 1, "already in use");
 }
 
 #[test]
@@ -136,10 +114,7 @@ fn the_convoy_measures_every_round_trip() {
     if cfg!(feature = "gil") {
         // Beside a thread that never lets go of its own accord, the I/O thread gets the GIL back
         // only by asking for it.
-        assert!(
-            json["gil_stats"]["drop_requests"].as_u64().unwrap() >= 1,
-            "{json}"
-        );
+        assert!(json["gil_stats"]["drop_requests"].as_u64().unwrap() >= 1, "{json}");
     }
 }
 
@@ -211,23 +186,10 @@ fn ports_past_65535_are_bad_input_naming_both_flags() {
 
 #[test]
 fn runs_longer_than_an_hour_are_refused() {
+    assert_refused(BIN, &["--tasks", "10000", "--delay-ms", "60000"], 2, "--tasks x --delay-ms");
     assert_refused(
         BIN,
-        &["--tasks", "10000", "--delay-ms", "60000"],
-        2,
-        "--tasks x --delay-ms",
-    );
-    assert_refused(
-        BIN,
-        &[
-            "devices",
-            "--sessions",
-            "5000",
-            "--latency-ms",
-            "60000",
-            "--modes",
-            "sequential",
-        ],
+        &["devices", "--sessions", "5000", "--latency-ms", "60000", "--modes", "sequential"],
         2,
         "--sessions x --latency-ms",
     );
@@ -237,15 +199,7 @@ fn runs_longer_than_an_hour_are_refused() {
 fn ctrl_c_to_the_group_stops_the_process_pool_with_130() {
     let (outcome, left) = common::testing::interrupt_group(
         BIN,
-        &[
-            "devices",
-            "--modes",
-            "processes",
-            "--sessions",
-            "100",
-            "--latency-ms",
-            "2000",
-        ],
+        &["devices", "--modes", "processes", "--sessions", "100", "--latency-ms", "2000"],
         |group| group.len() >= 3,
         std::time::Duration::from_secs(30),
     );
@@ -260,18 +214,11 @@ fn progress_shows_on_a_terminal_only() {
     assert!(outcome.stderr.is_empty(), "{outcome:?}");
     // On a terminal (`script` gives the program one), the same run shows what is running.
     let shown = std::process::Command::new("script")
-        .args([
-            "-qec",
-            &format!("{BIN} --tasks 2 --delay-ms 800"),
-            "/dev/null",
-        ])
+        .args(["-qec", &format!("{BIN} --tasks 2 --delay-ms 800"), "/dev/null"])
         .output();
     if let Ok(shown) = shown {
         let screen = String::from_utf8_lossy(&shown.stdout);
-        assert!(
-            screen.contains("base: sequential (step 1 of 2)"),
-            "{screen}"
-        );
+        assert!(screen.contains("base: sequential (step 1 of 2)"), "{screen}");
     }
 }
 

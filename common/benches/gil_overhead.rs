@@ -50,14 +50,8 @@ fn main() {
     ratios.sort_by(f64::total_cmp);
     let median = ratios[PAIRS / 2];
     println!("sum_of_squares({N}), {PAIRS} adjacent pairs, one thread holding the GIL alone:");
-    println!(
-        "  native:        {:.4} s per run (mean)",
-        native_total / PAIRS as f64
-    );
-    println!(
-        "  with the GIL:  {:.4} s per run (mean)",
-        gil_total / PAIRS as f64
-    );
+    println!("  native:        {:.4} s per run (mean)", native_total / PAIRS as f64);
+    println!("  with the GIL:  {:.4} s per run (mean)", gil_total / PAIRS as f64);
     println!(
         "  overhead: median of the pairs {:+.1} % (quartiles {:+.1} % .. {:+.1} %)",
         100.0 * (median - 1.0),

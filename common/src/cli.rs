@@ -102,9 +102,7 @@ fn refuse_options_of_another_command(command: &clap::Command, matches: &clap::Ar
     for arg in command.get_arguments().filter(|arg| !arg.is_global_set()) {
         let id = arg.get_id().as_str();
         if matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
-            let flag = arg
-                .get_long()
-                .map_or_else(|| id.to_string(), |long| format!("--{long}"));
+            let flag = arg.get_long().map_or_else(|| id.to_string(), |long| format!("--{long}"));
             usage_error(&format!(
                 "'{flag}' is an option of '{program}' itself, not of '{program} {subcommand}': \
                  write it after '{subcommand}' if '{program} {subcommand} --help' lists it"
@@ -135,9 +133,7 @@ fn not_utf8(args: impl Iterator<Item = OsString>) -> Option<String> {
                     Some(flag) if flag.starts_with('-') => format!(" for '{flag}'"),
                     _ => String::new(),
                 };
-                return Some(format!(
-                    "invalid value {arg:?}{flag}: not valid UTF-8 (see --help)"
-                ));
+                return Some(format!("invalid value {arg:?}{flag}: not valid UTF-8 (see --help)"));
             }
         }
     }
@@ -169,9 +165,8 @@ fn parse_units_per_ns(value: &str) -> Result<f64, String> {
 }
 
 fn parse_switch_interval(value: &str) -> Result<f64, String> {
-    let ms: f64 = value
-        .parse()
-        .map_err(|_| format!("'{value}' is not a number of milliseconds"))?;
+    let ms: f64 =
+        value.parse().map_err(|_| format!("'{value}' is not a number of milliseconds"))?;
     if ms.is_finite() && (0.001..=10_000.0).contains(&ms) {
         Ok(ms)
     } else {
@@ -206,10 +201,7 @@ pub mod limits {
 
 /// The modes to run, in the program's order: those `asked` for with `--modes`, or all of them.
 pub fn chosen<M: Copy + PartialEq>(all: &[M], asked: &[M]) -> Vec<M> {
-    all.iter()
-        .copied()
-        .filter(|mode| asked.is_empty() || asked.contains(mode))
-        .collect()
+    all.iter().copied().filter(|mode| asked.is_empty() || asked.contains(mode)).collect()
 }
 
 /// Refuses sizes whose run would take longer than [`limits::MAX_RUN`], before any work: `flags`
@@ -238,10 +230,7 @@ mod tests {
     fn a_value_that_is_not_utf8_is_named_with_its_flag() {
         let args = ["--n".into(), OsString::from_vec(vec![0xff, 0xfe])];
         let message = not_utf8(args.into_iter()).unwrap();
-        assert_eq!(
-            message,
-            "invalid value \"\\xFF\\xFE\" for '--n': not valid UTF-8 (see --help)"
-        );
+        assert_eq!(message, "invalid value \"\\xFF\\xFE\" for '--n': not valid UTF-8 (see --help)");
         assert_eq!(not_utf8(["--n".into(), "5".into()].into_iter()), None);
     }
 

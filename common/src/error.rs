@@ -9,11 +9,7 @@ use crate::{interrupt, output};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     /// A worker process failed; the others were killed.
-    Worker {
-        index: usize,
-        pid: u32,
-        what: String,
-    },
+    Worker { index: usize, pid: u32, what: String },
     /// The parent got Ctrl-C; every worker was killed.
     Interrupted,
     /// A worker process could not be started, or not all of them in time.
@@ -34,10 +30,7 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Worker { index, pid, what } => {
-                write!(
-                    f,
-                    "worker {index} (pid {pid}) {what}; the other workers were stopped"
-                )
+                write!(f, "worker {index} (pid {pid}) {what}; the other workers were stopped")
             }
             Failure::Interrupted => write!(f, "interrupted; every worker was stopped"),
             Failure::WorkerStart(why) => write!(f, "could not start a worker process: {why}"),

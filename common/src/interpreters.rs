@@ -65,6 +65,7 @@ where
                 .spawn_scoped(scope, move || {
                     // `interpreters.create()`: a new interpreter, with a GIL of its own.
                     let own_gil = gil.map(|config| Gil::new(config.clone()));
+                    crate::faults::in_interpreter(index, count); // for the tests only
                     let (result, switches) = match &own_gil {
                         Some(own) => (own.attach(|py| work(index, py)), own.stats().switches),
                         None => (work(index, Python::native()), 0),
@@ -101,10 +102,7 @@ where
         slots[index] = Some(result);
         switches += gil_switches;
     }
-    Ok(Finished {
-        results: slots.into_iter().flatten().collect(),
-        switches,
-    })
+    Ok(Finished { results: slots.into_iter().flatten().collect(), switches })
 }
 
 /// The message a panic carries, as text.
@@ -208,9 +206,6 @@ mod tests {
                 );
             });
         });
-        assert!(
-            rx.recv().is_ok(),
-            "the second thread got in once it was released"
-        );
+        assert!(rx.recv().is_ok(), "the second thread got in once it was released");
     }
 }

@@ -17,6 +17,7 @@
 //! * [`interrupt`]: Ctrl-C, as a terminal sends it;
 //! * [`progress`]: a line on a terminal's stderr while a long run goes on;
 //! * [`cli`]: the options every program shares, the limits, and how bad input fails;
+//! * [`faults`]: faults injected on purpose, for the tests of how a program fails;
 //! * `testing` (feature `testing`, for the example crates' tests only): run a program as a user
 //!   does and check how it fails.
 
@@ -24,6 +25,7 @@ pub mod cli;
 #[cfg(not(loom))] // tokio leaves out its network types when built for loom
 pub mod devices;
 pub mod error;
+pub mod faults;
 pub mod gil;
 pub mod interpreters;
 pub mod interrupt;

@@ -37,10 +37,7 @@ impl<'a> Program<'a> {
     /// `--features gil`) and prepares the progress line of `name`.
     pub fn start(name: &'static str, args: &'a CommonArgs) -> Self {
         install_gil(args, name);
-        Self {
-            args,
-            progress: Progress::new(args, name),
-        }
+        Self { args, progress: Progress::new(args, name) }
     }
 
     /// The options every program shares.
@@ -134,10 +131,7 @@ fn install_gil(args: &CommonArgs, program: &str) {
     if let Some(path) = &args.timeline_svg
         && let Err(error) = check_writable(path)
     {
-        exit_with(
-            1,
-            &format!("cannot write the timeline to {}: {error}", path.display()),
-        );
+        exit_with(1, &format!("cannot write the timeline to {}: {error}", path.display()));
     }
     if let Some(units) = args.spin_units_per_ns {
         gil::pace::use_units_per_ns(units);
@@ -162,9 +156,7 @@ pub fn exact<T: PartialEq + Display>(what: &str, got: T, expected: T) -> Result<
     if got == expected {
         Ok(got)
     } else {
-        Err(Failure::WrongResult(format!(
-            "wrong {what}: {got}, expected {expected}"
-        )))
+        Err(Failure::WrongResult(format!("wrong {what}: {got}, expected {expected}")))
     }
 }
 

@@ -37,14 +37,12 @@ impl Progress {
         bar.enable_steady_tick(Duration::from_millis(200));
         let shown = bar.clone();
         // If the thread cannot start, the run goes on without a progress line.
-        let _ = std::thread::Builder::new()
-            .name("progress".into())
-            .spawn(move || {
-                std::thread::sleep(QUIET_FOR);
-                if !shown.is_finished() {
-                    shown.set_draw_target(ProgressDrawTarget::stderr());
-                }
-            });
+        let _ = std::thread::Builder::new().name("progress".into()).spawn(move || {
+            std::thread::sleep(QUIET_FOR);
+            if !shown.is_finished() {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+            }
+        });
         Self { bar: Some(bar) }
     }
 

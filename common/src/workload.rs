@@ -46,10 +46,7 @@ mod tests {
     #[test]
     fn the_closed_form_matches_python() {
         // python3 -c "print(sum(i*i for i in range(10_000_000)))"
-        assert_eq!(
-            expected_sum_of_squares(10_000_000),
-            333_333_283_333_335_000_000
-        );
+        assert_eq!(expected_sum_of_squares(10_000_000), 333_333_283_333_335_000_000);
         for n in [0u64, 1, 2, 3, 10, 1000, 12_345] {
             let witness: u128 = (0..u128::from(n)).map(|i| i * i).sum();
             assert_eq!(expected_sum_of_squares(n), witness, "n={n}");
@@ -60,9 +57,6 @@ mod tests {
     fn closed_form_is_exact_at_the_limit() {
         // python3 -c "n=10**10; print(n*(n-1)*(2*n-1)//6)": past u64, exact in u128.
         let n = crate::cli::limits::MAX_N;
-        assert_eq!(
-            expected_sum_of_squares(n),
-            333_333_333_283_333_333_335_000_000_000
-        );
+        assert_eq!(expected_sum_of_squares(n), 333_333_333_283_333_333_335_000_000_000);
     }
 }

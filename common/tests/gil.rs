@@ -20,11 +20,7 @@ struct Holders(AtomicUsize);
 
 impl Holders {
     fn enter(&self) {
-        assert_eq!(
-            self.0.fetch_add(1, SeqCst),
-            0,
-            "two threads hold the GIL at once"
-        );
+        assert_eq!(self.0.fetch_add(1, SeqCst), 0, "two threads hold the GIL at once");
     }
     fn leave(&self) {
         self.0.fetch_sub(1, SeqCst);
@@ -91,11 +87,7 @@ fn stress(version: PythonVersion, threads: usize, check_points: u64) {
 
 #[test]
 fn stress_never_two_holders() {
-    for version in [
-        PythonVersion::V3_12,
-        PythonVersion::V3_9,
-        PythonVersion::V2_7,
-    ] {
+    for version in [PythonVersion::V3_12, PythonVersion::V3_9, PythonVersion::V2_7] {
         stress(version, 8, 20_000);
     }
 }
@@ -104,11 +96,7 @@ fn stress_never_two_holders() {
 #[test]
 #[ignore = "long: 16 threads x 100,000 check points; run with --ignored (CI does)"]
 fn stress_long_16_threads() {
-    for version in [
-        PythonVersion::V3_12,
-        PythonVersion::V3_9,
-        PythonVersion::V2_7,
-    ] {
+    for version in [PythonVersion::V3_12, PythonVersion::V3_9, PythonVersion::V2_7] {
         stress(version, 16, 100_000);
     }
 }
@@ -141,17 +129,9 @@ fn other_thread_gets_in(version: PythonVersion, check: fn(Python<'_>), patience:
 
 #[test]
 fn every_version_hands_over_at_a_backward_jump() {
-    for version in [
-        PythonVersion::V3_12,
-        PythonVersion::V3_9,
-        PythonVersion::V2_7,
-    ] {
+    for version in [PythonVersion::V3_12, PythonVersion::V3_9, PythonVersion::V2_7] {
         assert!(
-            other_thread_gets_in(
-                version,
-                |mut py| py.backward_jump(),
-                Duration::from_secs(30)
-            ),
+            other_thread_gets_in(version, |mut py| py.backward_jump(), Duration::from_secs(30)),
             "{version:?}"
         );
     }
@@ -178,11 +158,7 @@ fn python_3_12_never_hands_over_between_bytecodes() {
 
 #[test]
 fn a_thread_that_never_checks_keeps_the_gil() {
-    assert!(!other_thread_gets_in(
-        PythonVersion::V3_12,
-        |_| {},
-        Duration::from_millis(50)
-    ));
+    assert!(!other_thread_gets_in(PythonVersion::V3_12, |_| {}, Duration::from_millis(50)));
 }
 
 #[test]
@@ -204,11 +180,7 @@ fn detach_lets_another_thread_run() {
         s.spawn(|| gil.attach(|_| other_ran.store(true, SeqCst)));
     });
     assert!(other_ran.load(SeqCst));
-    assert_eq!(
-        gil.stats().drop_requests,
-        0,
-        "a released GIL needs no drop request"
-    );
+    assert_eq!(gil.stats().drop_requests, 0, "a released GIL needs no drop request");
 }
 
 #[test]
@@ -264,9 +236,7 @@ fn releases(gil: &Gil, thread: usize) -> usize {
     use common::timeline::Mark;
     let (_, timeline) = gil.timeline();
     let events = timeline.events().iter();
-    events
-        .filter(|e| e.thread == thread && e.mark == Mark::Released)
-        .count()
+    events.filter(|e| e.thread == thread && e.mark == Mark::Released).count()
 }
 
 #[test]
@@ -359,18 +329,11 @@ fn a_paced_iteration_costs_what_it_costs_cpython() {
     // 2x margin below: natively they would take about a hundredth of it).
     let k = 200_000;
     for version in [PythonVersion::V3_12, PythonVersion::V2_7] {
-        let gil = Gil::new(GilConfig {
-            version,
-            pace: Pace::Cpython,
-            ..GilConfig::default()
-        });
+        let gil = Gil::new(GilConfig { version, pace: Pace::Cpython, ..GilConfig::default() });
         let start = Instant::now();
         gil.attach(|py| count(k, py));
         let took = start.elapsed().as_secs_f64();
         let cost = pace::cost(version, Loop::Count).ns * 1e-9 * k as f64;
-        assert!(
-            took >= cost / 2.0,
-            "{version:?}: {took} s for {k}, CPython {cost} s"
-        );
+        assert!(took >= cost / 2.0, "{version:?}: {took} s for {k}, CPython {cost} s");
     }
 }

@@ -102,35 +102,23 @@ fn never_two_holders_with_the_old_gil() {
 #[test]
 #[ignore = "deliberately broken: must fail, see a_gil_that_takes_without_waiting_is_caught"]
 fn broken_take_without_waiting() {
-    model(mutual_exclusion(
-        PythonVersion::V3_12,
-        Some(Flaw::TakeWithoutWaiting),
-    ));
+    model(mutual_exclusion(PythonVersion::V3_12, Some(Flaw::TakeWithoutWaiting)));
 }
 
 #[test]
 fn a_gil_that_takes_without_waiting_is_caught() {
-    assert!(fails(
-        "broken_take_without_waiting",
-        "two threads hold the GIL at once"
-    ));
+    assert!(fails("broken_take_without_waiting", "two threads hold the GIL at once"));
 }
 
 #[test]
 #[ignore = "deliberately broken: must fail, see an_old_gil_that_takes_without_waiting_is_caught"]
 fn broken_old_gil_take_without_waiting() {
-    model(mutual_exclusion(
-        PythonVersion::V2_7,
-        Some(Flaw::TakeWithoutWaiting),
-    ));
+    model(mutual_exclusion(PythonVersion::V2_7, Some(Flaw::TakeWithoutWaiting)));
 }
 
 #[test]
 fn an_old_gil_that_takes_without_waiting_is_caught() {
-    assert!(fails(
-        "broken_old_gil_take_without_waiting",
-        "two threads hold the GIL at once"
-    ));
+    assert!(fails("broken_old_gil_take_without_waiting", "two threads hold the GIL at once"));
 }
 
 /// A holder loops on check points until the other thread has run: only a hand-off ends it.
@@ -209,10 +197,7 @@ fn the_old_gil_wakes_its_waiters() {
 #[test]
 #[ignore = "deliberately broken: must fail, see an_old_gil_that_forgets_to_wake_a_waiter_is_caught"]
 fn broken_forget_to_wake_waiter() {
-    model(release_around_blocking_work(
-        PythonVersion::V2_7,
-        Some(Flaw::ForgetToWakeWaiter),
-    ));
+    model(release_around_blocking_work(PythonVersion::V2_7, Some(Flaw::ForgetToWakeWaiter)));
 }
 
 #[test]

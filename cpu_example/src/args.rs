@@ -6,12 +6,10 @@ use common::cli::{CommonArgs, limits};
 /// Threads and CPU-bound work: the sum of squares, sequentially then by threads.
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
-#[command(
-    after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
+#[command(after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
 (estimated from the cost of an iteration: 0.75 ns natively, 30 to 90 ns at CPython's pace, \
 measured by .ci/calibrate.py). Longer than a second, a run shows its progress on a terminal's \
-stderr."
-)]
+stderr.")]
 pub struct Cli {
     /// Each worker sums the squares of 0..N (1 to 10^10) [default: 5000000, cpu_example.py's, at
     /// CPython's pace (the GIL build); natively 600000000, a third to two thirds of a second a mode in a release

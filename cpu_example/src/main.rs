@@ -58,9 +58,7 @@ fn threaded(n: u64, workers: u64) -> Result<Vec<u128>, Failure> {
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
     let program = Program::start("cpu_example", &cli.common);
-    let n = cli
-        .n
-        .unwrap_or(program.default_size(5_000_000, 600_000_000));
+    let n = cli.n.unwrap_or(program.default_size(5_000_000, 600_000_000));
     let workers = cli.workers.unwrap_or_else(cli::cores);
     let iterations = 2 * u128::from(n) * u128::from(workers); // at worst threads take as long
     program.limit(Loop::SumOfSquares, iterations, "--n x --workers");

@@ -32,19 +32,10 @@ fn workers_default_to_the_number_of_cores() {
 
 #[test]
 fn the_table_names_each_mode_and_the_build() {
-    let output = Command::new(BIN)
-        .args(["--n", "1000", "--workers", "2"])
-        .assert()
-        .success();
+    let output = Command::new(BIN).args(["--n", "1000", "--workers", "2"]).assert().success();
     let text = String::from_utf8(output.get_output().stdout.clone()).unwrap();
-    assert!(
-        text.contains("sequential") && text.contains("threads"),
-        "{text}"
-    );
-    assert!(
-        text.contains("debug build") || text.contains("release build"),
-        "{text}"
-    );
+    assert!(text.contains("sequential") && text.contains("threads"), "{text}");
+    assert!(text.contains("debug build") || text.contains("release build"), "{text}");
     assert!(text.contains("speedup"), "{text}");
 }
 
@@ -77,11 +68,7 @@ fn bad_input_is_refused_with_one_line() {
 #[cfg(not(feature = "gil"))]
 #[test]
 fn gil_options_need_the_gil_feature() {
-    for args in [
-        &["--python", "3.9"][..],
-        &["--switch-interval", "5"],
-        &["--timeline"],
-    ] {
+    for args in [&["--python", "3.9"][..], &["--switch-interval", "5"], &["--timeline"]] {
         assert_refused(BIN, args, 2, "--features gil");
     }
 }
@@ -89,17 +76,7 @@ fn gil_options_need_the_gil_feature() {
 #[cfg(feature = "gil")]
 #[test]
 fn competing_threads_switch_under_the_gil() {
-    let json = run_json(
-        BIN,
-        &[
-            "--n",
-            "20000000",
-            "--workers",
-            "2",
-            "--switch-interval",
-            "1",
-        ],
-    );
+    let json = run_json(BIN, &["--n", "20000000", "--workers", "2", "--switch-interval", "1"]);
     let stats = &json["gil_stats"];
     assert_eq!(stats["python"], "3.12");
     assert_eq!(stats["switch_interval_ms"], 1.0);
@@ -117,10 +94,7 @@ fn competing_threads_switch_under_the_gil() {
 fn the_old_gil_gives_the_same_total() {
     let json = run_json(BIN, &["--n", "200000", "--workers", "2", "--python", "2.7"]);
     assert_eq!(json["gil_stats"]["python"], "2.7");
-    assert_eq!(
-        json["gil_stats"]["drop_requests"], 0,
-        "the old GIL has no drop request"
-    );
+    assert_eq!(json["gil_stats"]["drop_requests"], 0, "the old GIL has no drop request");
     let expected = (expected_sum_of_squares(200_000) * 2).to_string();
     assert_eq!(json["runs"][1]["result"], expected.as_str());
 }
@@ -128,10 +102,7 @@ fn the_old_gil_gives_the_same_total() {
 #[cfg(feature = "gil")]
 #[test]
 fn free_threaded_python_never_switches() {
-    let json = run_json(
-        BIN,
-        &["--n", "2000000", "--workers", "2", "--python", "3.13t"],
-    );
+    let json = run_json(BIN, &["--n", "2000000", "--workers", "2", "--python", "3.13t"]);
     let stats = &json["gil_stats"];
     assert_eq!(stats["python"], "3.13t");
     assert_eq!(stats["gil_enabled"], false);
@@ -168,16 +139,10 @@ fn the_timeline_is_drawn_and_written() {
         .assert()
         .success();
     let text = String::from_utf8(output.get_output().stdout.clone()).unwrap();
-    assert!(
-        text.contains("Thread-1 |") && text.contains("Thread-2 |"),
-        "{text}"
-    );
+    assert!(text.contains("Thread-1 |") && text.contains("Thread-2 |"), "{text}");
     assert!(text.contains('█'), "{text}");
     let picture = std::fs::read_to_string(&svg).unwrap();
-    assert!(
-        picture.starts_with("<svg") && picture.contains("Thread-2"),
-        "{picture}"
-    );
+    assert!(picture.starts_with("<svg") && picture.contains("Thread-2"), "{picture}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -210,29 +175,17 @@ fn output_that_cannot_be_written_fails_well() {
 fn a_value_that_is_not_utf8_names_its_flag() {
     use std::os::unix::ffi::OsStrExt;
     let value = std::ffi::OsStr::from_bytes(&[0xff, 0xfe]);
-    let output = std::process::Command::new(BIN)
-        .arg("--n")
-        .arg(value)
-        .output()
-        .unwrap();
+    let output = std::process::Command::new(BIN).arg("--n").arg(value).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(
-        stderr.contains("for '--n'") && stderr.contains("UTF-8"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("for '--n'") && stderr.contains("UTF-8"), "{stderr}");
 }
 
 #[test]
 fn the_work_of_one_mode_is_limited() {
     // 10^10 x 1024 iterations would take hours: refused before any work, naming both flags.
-    assert_refused(
-        BIN,
-        &["--n", "10000000000", "--workers", "1024"],
-        2,
-        "--n x --workers",
-    );
+    assert_refused(BIN, &["--n", "10000000000", "--workers", "1024"], 2, "--n x --workers");
 }
 
 #[cfg(feature = "gil")]

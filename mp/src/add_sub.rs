@@ -9,11 +9,14 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::cli::CommonArgs;
+use common::error::Failure;
 use common::gil::{self, Python};
-use common::process::{self, Failure};
-use common::progress::Progress;
-use common::report::{Outcome, Report, Run};
+use common::program::Program;
+use common::report::{Report, Run};
+use common::threads::python_threads;
 use serde_json::json;
+
+use crate::worker::{self, Task};
 
 const A: i64 = 25;
 const B: i64 = 30;
@@ -37,22 +40,23 @@ pub struct Line {
     pub text: String,
 }
 
-/// Where `add` and `sub` print: a shared list, in a process; stdout, in a worker process.
-pub trait Say: Sync {
-    fn say(&self, who: &'static str, text: String);
+/// Where `add` and `sub` `print()`: a shared list, in a process; stdout, in a worker process.
+pub trait Printer: Sync {
+    /// `print(text)`, from the function `who`.
+    fn print(&self, who: &'static str, text: String);
 }
 
-fn add(a: i64, b: i64, unit: Duration, say: &dyn Say, py: Python<'_>) {
-    say.say("add", "À l'intérieur de la fonction add".into());
-    say.say("add", "Attente de 20 secondes dans add".into());
+pub fn add(a: i64, b: i64, unit: Duration, out: &dyn Printer, py: Python<'_>) {
+    out.print("add", "À l'intérieur de la fonction add".into());
+    out.print("add", "Attente de 20 secondes dans add".into());
     py.detach(|| thread::sleep(20 * unit)); // time.sleep(20)
-    say.say("add", format!("Valeur de l'addition : {}", a + b));
+    out.print("add", format!("Valeur de l'addition : {}", a + b));
 }
 
-fn sub(a: i64, b: i64, unit: Duration, say: &dyn Say, py: Python<'_>) {
-    say.say("sub", "À l'intérieur de la fonction sub".into());
-    say.say("sub", format!("Valeur de la soustraction {} :", a - b));
-    say.say("sub", "Attente de 10 secondes dans sub".into());
+pub fn sub(a: i64, b: i64, unit: Duration, out: &dyn Printer, py: Python<'_>) {
+    out.print("sub", "À l'intérieur de la fonction sub".into());
+    out.print("sub", format!("Valeur de la soustraction {} :", a - b));
+    out.print("sub", "Attente de 10 secondes dans sub".into());
     py.detach(|| thread::sleep(10 * unit)); // time.sleep(10)
 }
 
@@ -62,58 +66,50 @@ struct Collect {
     lines: Mutex<Vec<Line>>,
 }
 
-impl Say for Collect {
-    fn say(&self, who: &'static str, text: String) {
-        let line = Line {
-            at: self.start.elapsed(),
-            who,
-            text,
-        };
-        self.lines
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(line);
+impl Collect {
+    /// Keeps the lines the worker processes printed.
+    fn take(&self, lines: Vec<Line>) {
+        *self.lines.lock().unwrap_or_else(|p| p.into_inner()) = lines;
+    }
+
+    /// The lines printed so far, in time order.
+    fn lines(&self) -> Vec<Line> {
+        let mut lines = self.lines.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        lines.sort_by_key(|line| line.at);
+        lines
     }
 }
 
-fn sequential(unit: Duration, say: &Collect) {
+impl Printer for Collect {
+    fn print(&self, who: &'static str, text: String) {
+        let line = Line { at: self.start.elapsed(), who, text };
+        self.lines.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+    }
+}
+
+fn sequential(unit: Duration, out: &Collect) {
     gil::attach(|py| {
-        add(A, B, unit, say, py);
-        sub(A, B, unit, say, py);
+        add(A, B, unit, out, py);
+        sub(A, B, unit, out, py);
     });
 }
 
-fn threaded(unit: Duration, say: &Collect) {
-    thread::scope(|s| {
-        let add_thread = s.spawn(|| gil::attach(|py| add(A, B, unit, say, py)));
-        let sub_thread = s.spawn(|| gil::attach(|py| sub(A, B, unit, say, py)));
-        let _ = add_thread.join();
-        let _ = sub_thread.join();
-    });
+fn threaded(unit: Duration, out: &Collect) -> Result<(), Failure> {
+    let both: [Function; 2] = [add, sub];
+    python_threads(2, |index, py| both[index](A, B, unit, out, py))?;
+    Ok(())
 }
+
+/// `add` or `sub`.
+pub type Function = fn(i64, i64, Duration, &dyn Printer, Python<'_>);
 
 /// Two worker processes; each prints its lines with their time since `epoch`.
-fn processes(unit_ms: u64, start: Instant) -> Result<Vec<Line>, Failure> {
+fn processes(unit_ms: u64, start: Instant, common: &CommonArgs) -> Result<Vec<Line>, Failure> {
     let epoch_us = unix_micros();
-    let command_lines = ["add", "sub"].into_iter().enumerate().map(|(index, task)| {
-        [
-            "--worker",
-            &index.to_string(),
-            "--task",
-            task,
-            "--unit-ms",
-            &unit_ms.to_string(),
-            "--epoch-us",
-            &epoch_us.to_string(),
-        ]
-        .map(String::from)
-        .to_vec()
-    });
+    let tasks = [Task::Add { unit_ms, epoch_us }, Task::Sub { unit_ms, epoch_us }];
     let timeout = Duration::from_secs(60) + Duration::from_millis(30 * unit_ms);
-    let (outputs, pids) = process::run_all(command_lines, timeout)?;
-    let offset = start
-        .elapsed()
-        .saturating_sub(Duration::from_micros(unix_micros() - epoch_us));
+    let (outputs, pids) = worker::run_all(&tasks, common, timeout)?;
+    let offset = start.elapsed().saturating_sub(Duration::from_micros(unix_micros() - epoch_us));
     let mut lines = Vec::new();
     for (index, output) in outputs.iter().enumerate() {
         for raw in output.lines() {
@@ -126,13 +122,16 @@ fn processes(unit_ms: u64, start: Instant) -> Result<Vec<Line>, Failure> {
                     what: format!("sent a line that is not a timed line: {raw:?}"),
                 });
             };
-            let at = Duration::from_micros(at.parse().unwrap_or(0)) + offset;
-            let who = if who == "add" { "add" } else { "sub" };
-            lines.push(Line {
-                at,
-                who,
-                text: text.to_string(),
-            });
+            let (Ok(at), Some(who)) = (at.parse(), ["add", "sub"].into_iter().find(|&f| f == who))
+            else {
+                return Err(Failure::Worker {
+                    index,
+                    pid: pids[index],
+                    what: format!("sent a line that names neither add nor sub: {raw:?}"),
+                });
+            };
+            let at = Duration::from_micros(at) + offset;
+            lines.push(Line { at, who, text: text.to_string() });
         }
     }
     lines.sort_by_key(|line| line.at);
@@ -144,22 +143,16 @@ struct Stdout {
     epoch_us: u64,
 }
 
-impl Say for Stdout {
-    fn say(&self, who: &'static str, text: String) {
-        common::outln!(
-            "{}\t{who}\t{text}",
-            unix_micros().saturating_sub(self.epoch_us)
-        );
+impl Printer for Stdout {
+    fn print(&self, who: &'static str, text: String) {
+        common::outln!("{}\t{who}\t{text}", unix_micros().saturating_sub(self.epoch_us));
     }
 }
 
 /// The worker side: run `add` or `sub` alone in this process.
-pub fn worker(task: &str, unit_ms: u64, epoch_us: u64) {
-    let (say, unit) = (Stdout { epoch_us }, Duration::from_millis(unit_ms));
-    gil::attach(|py| match task {
-        "add" => add(A, B, unit, &say, py),
-        _ => sub(A, B, unit, &say, py),
-    });
+pub fn worker(function: Function, unit_ms: u64, epoch_us: u64) {
+    let (out, unit) = (Stdout { epoch_us }, Duration::from_millis(unit_ms));
+    gil::attach(|py| function(A, B, unit, &out, py));
 }
 
 fn unix_micros() -> u64 {
@@ -169,30 +162,21 @@ fn unix_micros() -> u64 {
 }
 
 /// `mp add-sub`: the three modes, their lines in time order, and the table.
-pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
+pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let unit = Duration::from_millis(args.unit_ms);
-    let mut report = Report::new("mp add-sub")
-        .speedup_over("sequential")
-        .size("unit_ms", args.unit_ms);
-    let progress = Progress::new(common, "mp add-sub", 3);
+    let mut report =
+        Report::new("mp add-sub").speedup_over("sequential").size("unit_ms", args.unit_ms);
+    program.steps(3);
     for mode in ["sequential", "threads", "processes"] {
-        progress.step(mode);
-        let say = Collect {
-            start: Instant::now(),
-            lines: Mutex::new(Vec::new()),
-        };
-        let lines = match mode {
-            "sequential" => {
-                sequential(unit, &say);
-                say.lines.into_inner().unwrap_or_else(|p| p.into_inner())
+        let out = Collect { start: Instant::now(), lines: Mutex::new(Vec::new()) };
+        let (lines, elapsed) = program.try_mode(mode, || {
+            match mode {
+                "sequential" => Ok(sequential(unit, &out)),
+                "threads" => threaded(unit, &out),
+                _ => Ok(out.take(processes(args.unit_ms, out.start, program.args())?)),
             }
-            "threads" => {
-                threaded(unit, &say);
-                say.lines.into_inner().unwrap_or_else(|p| p.into_inner())
-            }
-            _ => processes(args.unit_ms, say.start)?,
-        };
-        let elapsed = say.start.elapsed();
+            .map(|()| out.lines())
+        })?;
         report.transcript_line(format!("--- {mode}"));
         for line in &lines {
             report.transcript_line(format!(
@@ -213,11 +197,11 @@ pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
                 .with("lines", json_lines),
         );
     }
-    let conclusion = format!(
+    report.conclude(format!(
         "This run took: {}. One after the other, add's 20-second wait and sub's 10-second wait \
          add up to 30 units; by two threads or two processes they overlap, and the run takes \
          add's 20 (plus, for processes, the price of starting them).",
         report.quote("units", "units")
-    );
-    Ok((report, conclusion))
+    ));
+    Ok(report)
 }

@@ -9,18 +9,16 @@ use crate::{add_sub, count, start_cost, worker};
 /// The sum of squares in separate processes, each with its own memory (and GIL).
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
-#[command(
-    after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
+#[command(after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
 (estimated from the cost of an iteration: 0.75 ns natively, 30 to 90 ns at CPython's pace; four \
-modes). Longer than a second, a run shows its progress on a terminal's stderr."
-)]
+modes). Longer than a second, a run shows its progress on a terminal's stderr.")]
 pub struct Cli {
     #[command(subcommand)]
     pub scenario: Option<Scenario>,
 
     /// Each worker sums the squares of 0..N (1 to 10^10) [default: 5000000, mp.py's, at
-    /// CPython's pace (the GIL build); natively 100000000: Rust does an iteration in about a
-    /// nanosecond, CPython in tens]
+    /// CPython's pace (the GIL build); natively 600000000, a third to two thirds of a second a
+    /// mode in a release build: Rust does an iteration in about a nanosecond, CPython in tens]
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_N))]
     pub n: Option<u64>,
 
@@ -38,7 +36,7 @@ pub struct Cli {
     pub modes: Vec<Mode>,
 
     #[command(flatten)]
-    pub process: worker::WorkerArgs,
+    pub worker: worker::WorkerArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -60,10 +58,8 @@ so the largest takes about 58 minutes."
     )]
     Count(count::Args),
     /// The price of starting: a thread, a tokio task, an interpreter, a worker process, many times each
-    #[command(
-        after_help = "Limits: --starts at most 100000; the largest run takes about 3 \
-minutes (a worker process takes 1.5 to 3 ms to start and join)."
-    )]
+    #[command(after_help = "Limits: --starts at most 100000; the largest run takes about 3 \
+minutes (a worker process takes 1.5 to 3 ms to start and join).")]
     StartCost(start_cost::Args),
 }
 
@@ -73,4 +69,9 @@ pub enum Mode {
     Processes,
     Interpreters,
     Rayon,
+}
+
+impl Mode {
+    /// The four modes, in their order.
+    pub const ALL: [Mode; 4] = [Mode::Sequential, Mode::Processes, Mode::Interpreters, Mode::Rayon];
 }

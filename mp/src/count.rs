@@ -5,14 +5,15 @@
 
 use std::time::Duration;
 
-use common::cli::{self, CommonArgs, limits};
+use common::cli::{CommonArgs, limits};
+use common::error::Failure;
 use common::gil::{self, Loop, Python};
-use common::process::{self, Failure};
-use common::progress::Progress;
-use common::report::{Outcome, Report, Run};
-use common::threads::run_in_threads;
-use common::timing::timed;
+use common::program::{Program, exact};
+use common::report::{Report, Run};
+use common::threads::python_threads;
 use common::workload::count;
+
+use crate::worker::{self, Task};
 
 /// The tutorial's own figures, for `range(100000000)` on its author's machine: seconds at
 /// another n on another machine, so only their ratios to sequential are comparable with ours.
@@ -29,11 +30,11 @@ pub struct Args {
     pub n: Option<u64>,
 }
 
-fn count_up(n: u64, py: Python<'_>) -> u128 {
+pub fn count_up(n: u64, py: Python<'_>) -> u128 {
     count(n, py) // count = count + i, for i in range(n)
 }
 
-fn count_down(n: u64, py: Python<'_>) -> u128 {
+pub fn count_down(n: u64, py: Python<'_>) -> u128 {
     count(n, py) // the tutorial's count_down is the same loop
 }
 
@@ -41,92 +42,47 @@ fn sequential(n: u64) -> u128 {
     gil::attach(|py| count_up(n, py) + count_down(n, py))
 }
 
-fn threaded(n: u64) -> std::io::Result<u128> {
-    let counts = run_in_threads(2, |index| {
-        gil::attach(|py| {
-            if index == 0 {
-                count_up(n, py)
-            } else {
-                count_down(n, py)
-            }
-        })
-    })?;
+fn threaded(n: u64) -> Result<u128, Failure> {
+    let both: [fn(u64, Python<'_>) -> u128; 2] = [count_up, count_down];
+    let counts = python_threads(2, |index, py| both[index](n, py))?;
     Ok(counts.iter().sum())
 }
 
 fn processes(n: u64, common: &CommonArgs) -> Result<u128, Failure> {
-    let command_lines = ["count-up", "count-down"]
-        .into_iter()
-        .enumerate()
-        .map(|(index, task)| {
-            [
-                "--worker",
-                &index.to_string(),
-                "--task",
-                task,
-                "--n",
-                &n.to_string(),
-            ]
-            .map(String::from)
-            .into_iter()
-            .chain(crate::worker::gil_args(common))
-            .collect()
-        });
-    let (outputs, pids) = process::run_all(command_lines, Duration::from_secs(3600))?;
-    Ok(crate::worker::numbers(&outputs, &pids)?.iter().sum())
+    let tasks = [Task::CountUp { n }, Task::CountDown { n }];
+    let (outputs, pids) = worker::run_all(&tasks, common, Duration::from_secs(3600))?;
+    Ok(worker::numbers(&outputs, &pids)?.iter().sum())
 }
 
 /// The worker side: `count_up` or `count_down` alone in this process; prints the count.
-pub fn worker(task: &str, n: u64) {
-    let counted = gil::attach(|py| {
-        if task == "count-up" {
-            count_up(n, py)
-        } else {
-            count_down(n, py)
-        }
-    });
-    common::outln!("{counted}");
+pub fn worker(function: fn(u64, Python<'_>) -> u128, n: u64) {
+    common::outln!("{}", gil::attach(|py| function(n, py)));
 }
 
 /// `mp count`: the three modes, with the tutorial's figures beside them.
-pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
-    let n = args
-        .n
-        .unwrap_or_else(|| gil::default_size(10_000_000, 300_000_000));
-    let iterations = 3 * 2 * u128::from(n);
-    cli::within_an_hour(gil::estimate(Loop::Count, iterations), "--n");
+pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
+    let n = args.n.unwrap_or(program.default_size(10_000_000, 300_000_000));
+    program.limit(Loop::Count, 3 * 2 * u128::from(n), "--n");
     let expected = 2 * (u128::from(n) * u128::from(n.saturating_sub(1)) / 2);
-    let progress = Progress::new(common, "mp count", 3);
-    progress.step("sequential");
-    let (sequential_count, sequential_time) = timed(|| sequential(n));
-    progress.step("threads");
-    let (threads_count, threads_time) = timed(|| threaded(n));
-    let threads_count =
-        threads_count.map_err(|e| Failure::Run(format!("could not start a thread: {e}")))?;
-    progress.step("processes");
-    let (processes_count, processes_time) = timed(|| processes(n, common));
-    let processes_count = processes_count?;
-    drop(progress);
-    if [sequential_count, threads_count, processes_count] != [expected; 3] {
-        return Err(Failure::Run(format!(
-            "wrong counts {sequential_count}, {threads_count}, {processes_count}, expected {expected}"
-        )));
-    }
-    let mut report = Report::new("mp count")
-        .speedup_over("sequential")
-        .size("n", n);
-    for ((mode, tutorial), time) in
-        TUTORIAL_SECONDS
-            .into_iter()
-            .zip([sequential_time, threads_time, processes_time])
+    program.steps(3);
+    let (sequential_count, sequential_time) = program.mode("sequential", || sequential(n));
+    let (threads_count, threads_time) = program.try_mode("threads", || threaded(n))?;
+    let (processes_count, processes_time) =
+        program.try_mode("processes", || processes(n, program.args()))?;
+    let mut report = Report::new("mp count").speedup_over("sequential").size("n", n);
+    for (((mode, tutorial), count), time) in TUTORIAL_SECONDS
+        .into_iter()
+        .zip([sequential_count, threads_count, processes_count])
+        .zip([sequential_time, threads_time, processes_time])
     {
+        let count = exact(&format!("count from {mode}"), count, expected)?;
         report.push(
             Run::new(mode, time)
-                .with("count", expected.to_string())
+                .with("count", count.to_string())
                 .with("tutorial_speedup", TUTORIAL_SECONDS[0].1 / tutorial),
         );
     }
-    let conclusion = format!(
+    report.conclude(format!(
         "The tutorial's CPython: threads {:.2}x, processes {:.2}x as fast as sequential. Here: \
          threads {:.2}x, processes {:.2}x{}",
         TUTORIAL_SECONDS[0].1 / TUTORIAL_SECONDS[1].1,
@@ -140,6 +96,6 @@ pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
         } else {
             ": without a GIL, threads run on both cores just as processes do."
         }
-    );
-    Ok((report, conclusion))
+    ));
+    Ok(report)
 }

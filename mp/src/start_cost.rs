@@ -4,13 +4,14 @@
 
 use std::time::{Duration, Instant};
 
-use common::cli::CommonArgs;
+use common::error::Failure;
 use common::gil::GilConfig;
 use common::interpreters::run_in_interpreters;
 use common::latency::Latencies;
-use common::process::{self, Failure};
-use common::progress::Progress;
-use common::report::{Outcome, Report, Run};
+use common::program::Program;
+use common::report::{Report, Run};
+
+use crate::worker::{self, Task};
 
 /// Options of `mp start-cost`.
 #[derive(clap::Args)]
@@ -35,11 +36,13 @@ fn start_interpreter() {
     let _ = run_in_interpreters(1, Some(&GilConfig::default()), |_, _| ());
 }
 
-fn start_process() -> Result<(), Failure> {
-    let command_line = ["--worker", "0", "--task", "nothing"]
-        .map(String::from)
-        .to_vec();
-    process::run_all([command_line], Duration::from_secs(30)).map(drop)
+fn start_process(program: &Program) -> Result<(), Failure> {
+    worker::run_all(&[Task::Nothing], program.args(), Duration::from_secs(30)).map(drop)
+}
+
+/// The worker side: started, and says so.
+pub fn worker() {
+    common::outln!("started");
 }
 
 fn measure(
@@ -57,31 +60,21 @@ fn measure(
 }
 
 /// `mp start-cost`: one row per kind of start.
-pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
-    let progress = Progress::new(common, "mp start-cost", 4);
+pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .build()
-        .map_err(|e| Failure::Run(format!("could not start tokio: {e}")))?;
+        .map_err(|e| Failure::Setup(format!("could not start tokio: {e}")))?;
     let mut report = Report::new("mp start-cost").size("starts", args.starts);
-    progress.step("threads");
-    let thread = measure(args.starts, || {
-        start_thread();
-        Ok(())
-    })?;
-    progress.step("tokio tasks");
-    let task = measure(args.starts, || {
-        start_task(&runtime);
-        Ok(())
-    })?;
-    progress.step("interpreters");
-    let interpreter = measure(args.starts, || {
-        start_interpreter();
-        Ok(())
-    })?;
-    progress.step("processes");
-    let process = measure(args.starts, start_process)?;
-    drop(progress);
+    program.steps(4);
+    let starts = args.starts;
+    let (thread, _) = program.try_mode("threads", || measure(starts, || Ok(start_thread())))?;
+    let (task, _) =
+        program.try_mode("tokio tasks", || measure(starts, || Ok(start_task(&runtime))))?;
+    let (interpreter, _) =
+        program.try_mode("interpreters", || measure(starts, || Ok(start_interpreter())))?;
+    let (process, _) =
+        program.try_mode("processes", || measure(starts, || start_process(program)))?;
     for (kind, (latencies, total)) in [
         ("thread", thread),
         ("tokio_task", task),
@@ -96,13 +89,7 @@ pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
                 .with("max_ms", summary.max_ms),
         );
     }
-    let p50 = |kind: &str| {
-        report
-            .run(kind)
-            .field("p50_ms")
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0)
-    };
+    let p50 = |kind: &str| report.run(kind).field("p50_ms").and_then(|v| v.as_f64()).unwrap_or(0.0);
     let conclusion = format!(
         "Starting and joining a worker process took {:.0}x as long as a thread and {:.0}x as long \
          as a tokio task (p50: {:.3} ms, {:.3} ms, {:.3} ms); a simulated interpreter is a thread \
@@ -115,5 +102,6 @@ pub fn run(args: &Args, common: &CommonArgs) -> Outcome {
         p50("tokio_task"),
         p50("interpreter"),
     );
-    Ok((report, conclusion))
+    report.conclude(conclusion);
+    Ok(report)
 }

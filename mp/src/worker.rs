@@ -1,32 +1,34 @@
-//! The plumbing of `mp`'s worker processes, kept out of the teaching file: the hidden options a
+//! The plumbing of `mp`'s worker processes, kept out of the teaching files: the hidden options a
 //! parent gives a worker, the worker's side of the pipe, and the faults the tests inject.
 //!
 //! `multiprocessing.Process(target=worker, args=(n, queue))` pickles the function and its
 //! arguments for the child; here the parent starts this same program again with hidden options
-//! (`--worker INDEX --task … --n …`), and the child writes its one-line result on stdout, a pipe
-//! to the parent (`common::process`).
+//! (`--worker INDEX --task count-up --n …`), parsed back into a typed [`Task`], and the child
+//! writes its one-line result on stdout, a pipe to the parent (`common::process`).
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::ValueEnum;
-use common::cli::{self, CommonArgs};
+use common::cli::{self, CommonArgs, usage_error};
+use common::error::Failure;
+use common::faults::{self, Fault};
 use common::gil;
-use common::process::{self, Failure};
+use common::process;
 
 /// The options only a parent gives its workers: hidden from `--help`.
 #[derive(clap::Args)]
 pub struct WorkerArgs {
     /// Run as worker number INDEX: what the parent starts, not for use by hand
-    #[arg(long, hide = true, value_name = "INDEX")]
-    pub worker: Option<usize>,
+    #[arg(long = "worker", hide = true, value_name = "INDEX")]
+    index: Option<usize>,
 
     /// What a worker computes (set by the parent)
     #[arg(long, hide = true, value_enum, default_value = "sum-of-squares")]
-    task: Task,
+    task: TaskName,
 
     /// add-sub workers: one tutorial second, in ms (set by the parent)
-    #[arg(long, hide = true, default_value_t = 10)]
+    #[arg(long, hide = true, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=50_000))]
     unit_ms: u64,
 
     /// add-sub workers: the parent's clock, in µs since 1970 (set by the parent)
@@ -42,51 +44,119 @@ pub struct WorkerArgs {
     fault_worker: Option<usize>,
 }
 
-/// The work a worker process does.
-#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+/// What a worker process does, with what it needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Task {
-    SumOfSquares,
-    Add,
-    Sub,
-    CountUp,
-    CountDown,
+    /// mp.py's `worker(n, queue)`: the sum of squares of `0..n`.
+    SumOfSquares { n: u64 },
+    /// `mp count`'s `count_up(n)`.
+    CountUp { n: u64 },
+    /// `mp count`'s `count_down(n)`.
+    CountDown { n: u64 },
+    /// `mp add-sub`'s `add`, its lines timed from the parent's clock.
+    Add { unit_ms: u64, epoch_us: u64 },
+    /// `mp add-sub`'s `sub`.
+    Sub { unit_ms: u64, epoch_us: u64 },
+    /// `mp start-cost`: start, say so, end.
     Nothing,
 }
 
-/// Ways a worker can go wrong, to test that the parent copes (hidden from --help).
-#[derive(Clone, Copy, Debug, PartialEq, clap::ValueEnum)]
-enum Fault {
-    Panic,
-    Exit,
-    Kill,
-    Hang,
-    Garbage,
+/// How `--task` names a [`Task`] on the command line.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TaskName {
+    SumOfSquares,
+    CountUp,
+    CountDown,
+    Add,
+    Sub,
+    Nothing,
 }
 
-/// The command line of worker `index` of `workers` summing squares of `0..n`: the work, the
-/// GIL it runs under, any fault to inject.
-pub fn command_line(
-    n: u64,
-    index: usize,
-    workers: u64,
-    common: &CommonArgs,
-    faults: &WorkerArgs,
-) -> Vec<String> {
-    let mut args = vec![
-        "--worker".to_string(),
-        index.to_string(),
-        "--n".to_string(),
-        n.to_string(),
-    ];
+impl Task {
+    /// The hidden options that tell a worker this task.
+    fn args(self) -> Vec<String> {
+        let (name, rest) = match self {
+            Task::SumOfSquares { n } => (TaskName::SumOfSquares, vec![("--n", n)]),
+            Task::CountUp { n } => (TaskName::CountUp, vec![("--n", n)]),
+            Task::CountDown { n } => (TaskName::CountDown, vec![("--n", n)]),
+            Task::Add { unit_ms, epoch_us } => {
+                (TaskName::Add, vec![("--unit-ms", unit_ms), ("--epoch-us", epoch_us)])
+            }
+            Task::Sub { unit_ms, epoch_us } => {
+                (TaskName::Sub, vec![("--unit-ms", unit_ms), ("--epoch-us", epoch_us)])
+            }
+            Task::Nothing => (TaskName::Nothing, vec![]),
+        };
+        let mut args = vec!["--task".to_string(), value_name(name)];
+        for (flag, value) in rest {
+            args.extend([flag.to_string(), value.to_string()]);
+        }
+        args
+    }
+}
+
+/// In every process, first: in a parent, plans the faults the tests ask for; in a worker,
+/// returns its index and its task (`n` is mp's own `--n`, which the counting tasks need).
+pub fn start(args: &WorkerArgs, n: Option<u64>) -> Option<(usize, Task)> {
+    let Some(index) = args.index else {
+        if let Some(fault) = args.fault {
+            faults::plan(fault, args.fault_worker);
+        }
+        return None;
+    };
+    let n = || n.unwrap_or_else(|| usage_error(&format!("--worker {index}: --n is missing")));
+    let (unit_ms, epoch_us) = (args.unit_ms, args.epoch_us);
+    let task = match args.task {
+        TaskName::SumOfSquares => Task::SumOfSquares { n: n() },
+        TaskName::CountUp => Task::CountUp { n: n() },
+        TaskName::CountDown => Task::CountDown { n: n() },
+        TaskName::Add => Task::Add { unit_ms, epoch_us },
+        TaskName::Sub => Task::Sub { unit_ms, epoch_us },
+        TaskName::Nothing => Task::Nothing,
+    };
+    Some((index, task))
+}
+
+/// The child's side: check that a parent started us, misbehave if a test said so, then `work`,
+/// which writes its result on the pipe.
+pub fn serve(args: &WorkerArgs, index: usize, work: impl FnOnce()) -> ExitCode {
+    if let Err(why) = process::become_worker() {
+        return cli::runtime_error(&format!("--worker {index}: {why}"));
+    }
+    if let Some(fault) = args.fault {
+        faults::misbehave(fault);
+    }
+    work();
+    ExitCode::SUCCESS
+}
+
+/// The command line of worker `index` of `workers` doing `task`: the task, the GIL it runs
+/// under (the parent's), and the fault a test planned for it, if any.
+fn command_line(index: usize, workers: u64, task: Task, common: &CommonArgs) -> Vec<String> {
+    let mut args = vec!["--worker".to_string(), index.to_string()];
+    args.extend(task.args());
     args.extend(gil_args(common));
-    if let (Some(fault), true) = (faults.fault, faults.is_faulty(index, workers)) {
+    if let Some(fault) = faults::for_worker(index, workers) {
         args.extend(["--fault".to_string(), value_name(fault)]);
     }
     args
 }
 
+/// Starts one worker per task (worker `i` does `tasks[i]`) and waits for what each wrote on its
+/// pipe: `(outputs, pids)`, or why not (`common::process::run_all`).
+pub fn run_all(
+    tasks: &[Task],
+    common: &CommonArgs,
+    timeout: Duration,
+) -> Result<(Vec<String>, Vec<u32>), Failure> {
+    let workers = tasks.len() as u64;
+    let command_lines =
+        tasks.iter().enumerate().map(|(index, &task)| command_line(index, workers, task, common));
+    process::run_all(command_lines, timeout)
+}
+
 /// The GIL options a worker runs under: the parent's, with its pace's calibration.
-pub fn gil_args(common: &CommonArgs) -> Vec<String> {
+fn gil_args(common: &CommonArgs) -> Vec<String> {
     let mut args = Vec::new();
     if let Some(ms) = common.switch_interval {
         args.extend(["--switch-interval".to_string(), ms.to_string()]);
@@ -107,41 +177,7 @@ pub fn gil_args(common: &CommonArgs) -> Vec<String> {
 
 /// How a value is written on the command line: its name for clap, which parses it back.
 fn value_name(value: impl ValueEnum) -> String {
-    value
-        .to_possible_value()
-        .map_or_else(String::new, |v| v.get_name().to_string())
-}
-
-impl WorkerArgs {
-    fn is_faulty(&self, index: usize, workers: u64) -> bool {
-        index == self.fault_worker.unwrap_or(workers as usize - 1)
-    }
-
-    /// Testing only: `--fault panic` makes interpreter `--fault-worker` (default: the last)
-    /// raise, as a worker process would.
-    pub fn interpreter_fault(&self, index: usize, workers: u64) {
-        if self.fault == Some(Fault::Panic) && self.is_faulty(index, workers) {
-            panic!("worker told to panic (--fault panic)");
-        }
-    }
-}
-
-/// The child's side: check that a parent started us, then do the task, which writes its result
-/// on the pipe.
-pub fn main(args: &WorkerArgs, n: u64, index: usize) -> ExitCode {
-    if let Err(why) = process::become_worker() {
-        return cli::runtime_error(&format!("--worker {index}: {why}"));
-    }
-    misbehave(args.fault);
-    match args.task {
-        Task::SumOfSquares => crate::worker(n),
-        Task::Add => crate::add_sub::worker("add", args.unit_ms, args.epoch_us),
-        Task::Sub => crate::add_sub::worker("sub", args.unit_ms, args.epoch_us),
-        Task::CountUp => crate::count::worker("count-up", n),
-        Task::CountDown => crate::count::worker("count-down", n),
-        Task::Nothing => common::outln!("started"),
-    }
-    ExitCode::SUCCESS
+    value.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
 }
 
 /// Each worker's output, which must be one number; a worker that sent anything else is named.
@@ -163,26 +199,41 @@ pub fn numbers(outputs: &[String], pids: &[u32]) -> Result<Vec<u128>, Failure> {
     Ok(results)
 }
 
-/// Testing only: go wrong the way `fault` says.
-fn misbehave(fault: Option<Fault>) {
-    match fault {
-        None => {}
-        Some(Fault::Panic) => panic!("worker told to panic (--fault panic)"),
-        Some(Fault::Exit) => {
-            common::output::error_line("worker told to exit with code 3 (--fault exit)");
-            std::process::exit(3)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[arg(long)]
+        n: Option<u64>,
+        #[command(flatten)]
+        worker: WorkerArgs,
+    }
+
+    /// What a parent writes, a worker reads back as the same task.
+    #[test]
+    fn every_task_crosses_the_command_line_unchanged() {
+        let tasks = [
+            Task::SumOfSquares { n: 7 },
+            Task::CountUp { n: 8 },
+            Task::CountDown { n: 9 },
+            Task::Add { unit_ms: 3, epoch_us: 11 },
+            Task::Sub { unit_ms: 4, epoch_us: 12 },
+            Task::Nothing,
+        ];
+        for task in tasks {
+            let mut line = vec!["mp".to_string(), "--worker".to_string(), "2".to_string()];
+            line.extend(task.args());
+            let cli = Cli::try_parse_from(&line).unwrap();
+            assert_eq!(start(&cli.worker, cli.n), Some((2, task)), "{line:?}");
         }
-        Some(Fault::Kill) => {
-            let me = std::process::id().to_string();
-            let _ = std::process::Command::new("kill")
-                .args(["-KILL", &me])
-                .status();
-            std::thread::sleep(Duration::from_secs(3600));
-        }
-        Some(Fault::Hang) => std::thread::sleep(Duration::from_secs(3600)),
-        Some(Fault::Garbage) => {
-            common::outln!("forty-two");
-            std::process::exit(0)
-        }
+    }
+
+    #[test]
+    fn an_unknown_task_is_refused() {
+        let line = ["mp", "--worker", "0", "--task", "count-sideways", "--n", "5"];
+        assert!(Cli::try_parse_from(line).is_err());
     }
 }

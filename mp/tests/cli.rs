@@ -26,17 +26,12 @@ fn live_workers(n: &str) -> Vec<u32> {
             continue;
         };
         let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        let args: Vec<String> = cmdline
-            .split(|&b| b == 0)
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect();
+        let args: Vec<String> =
+            cmdline.split(|&b| b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
         let is_worker = args.iter().any(|a| a == "--worker")
             && args.windows(2).any(|w| w[0] == "--n" && w[1] == n);
         let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-        let zombie = stat
-            .rsplit(')')
-            .next()
-            .is_some_and(|rest| rest.trim_start().starts_with('Z'));
+        let zombie = stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z'));
         if is_worker && !zombie {
             found.push(pid);
         }
@@ -62,12 +57,8 @@ fn every_mode_gives_the_same_exact_total() {
 #[test]
 fn each_worker_is_its_own_process() {
     let json = run_json(BIN, &["--n", "1000", "--workers", "4"]);
-    let pids: Vec<u64> = json["runs"][1]["pids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_u64().unwrap())
-        .collect();
+    let pids: Vec<u64> =
+        json["runs"][1]["pids"].as_array().unwrap().iter().map(|p| p.as_u64().unwrap()).collect();
     assert_eq!(pids.len(), 4);
     let mut distinct = pids.clone();
     distinct.sort();
@@ -79,10 +70,7 @@ fn each_worker_is_its_own_process() {
 #[test]
 fn a_failing_worker_is_named_and_the_others_are_stopped() {
     let cases = [
-        (
-            "panic",
-            "exited with code 101: error: worker panicked: worker told to panic",
-        ),
+        ("panic", "exited with code 101: error: worker panicked: worker told to panic"),
         ("exit", "exited with code 3"),
         ("kill", "was killed by signal 9 (SIGKILL)"),
         ("hang", "gave no result within 1.0 s"),
@@ -109,15 +97,9 @@ fn a_failing_worker_is_named_and_the_others_are_stopped() {
         );
         let context = format!("--fault {fault}: {outcome:?}");
         assert_eq!(outcome.code, Some(1), "{context}");
-        assert!(
-            outcome.stderr.starts_with("error: worker 1 (pid "),
-            "{context}"
-        );
+        assert!(outcome.stderr.starts_with("error: worker 1 (pid "), "{context}");
         assert!(outcome.stderr.contains(says), "{context}");
-        assert!(
-            outcome.stderr.contains("the other workers were stopped"),
-            "{context}"
-        );
+        assert!(outcome.stderr.contains("the other workers were stopped"), "{context}");
         assert_eq!(outcome.stderr.lines().count(), 1, "{context}");
         assert!(outcome.stdout.is_empty(), "a total was printed: {context}");
         assert_eq!(live_workers(&n), Vec::<u32>::new(), "{context}");
@@ -130,10 +112,7 @@ fn a_failing_worker_is_named_and_the_others_are_stopped() {
 fn a_worker_started_by_hand_says_so() {
     let outcome = run(BIN, &["--worker", "0", "--n", "10"]);
     assert_eq!(outcome.code, Some(1), "{outcome:?}");
-    assert!(
-        outcome.stderr.contains("this is a worker process"),
-        "{outcome:?}"
-    );
+    assert!(outcome.stderr.contains("this is a worker process"), "{outcome:?}");
     assert!(outcome.stdout.is_empty());
 }
 
@@ -158,9 +137,7 @@ fn start_two_workers(n: &str, stdout: Stdio, stderr: Stdio) -> std::process::Chi
         .stderr(stderr)
         .spawn()
         .unwrap();
-    assert!(eventually(Duration::from_secs(30), || live_workers(n)
-        .len()
-        == 2));
+    assert!(eventually(Duration::from_secs(30), || live_workers(n).len() == 2));
     parent
 }
 
@@ -168,10 +145,7 @@ fn start_two_workers(n: &str, stdout: Stdio, stderr: Stdio) -> std::process::Chi
 fn ctrl_c_leaves_no_worker_alive() {
     let n = "9999999991"; // minutes of work: the workers are still running when interrupted
     let mut parent = start_two_workers(n, Stdio::null(), Stdio::piped());
-    Command::new("kill")
-        .args(["-INT", &parent.id().to_string()])
-        .status()
-        .unwrap();
+    Command::new("kill").args(["-INT", &parent.id().to_string()]).status().unwrap();
     let status = parent.wait().unwrap();
     assert_eq!(status.code(), Some(130), "{status:?}");
     assert_eq!(live_workers(n), Vec::<u32>::new());
@@ -192,10 +166,7 @@ fn workers_stop_when_their_parent_dies() {
 
 #[test]
 fn interpreters_each_keep_their_own_gil() {
-    let json = run_json(
-        BIN,
-        &["--n", "200000", "--workers", "3", "--modes", "interpreters"],
-    );
+    let json = run_json(BIN, &["--n", "200000", "--workers", "3", "--modes", "interpreters"]);
     let run = &json["runs"][0];
     assert_eq!(run["mode"], "interpreters");
     let expected = (expected_sum_of_squares(200_000) * 3).to_string();
@@ -236,17 +207,7 @@ fn a_panic_in_one_interpreter_is_an_error_that_names_it() {
 
 #[test]
 fn modes_can_be_chosen() {
-    let json = run_json(
-        BIN,
-        &[
-            "--n",
-            "1000",
-            "--workers",
-            "2",
-            "--modes",
-            "rayon,processes",
-        ],
-    );
+    let json = run_json(BIN, &["--n", "1000", "--workers", "2", "--modes", "rayon,processes"]);
     assert_eq!(common::testing::modes(&json), ["processes", "rayon"]);
 }
 
@@ -269,13 +230,7 @@ fn add_sub_prints_every_line_in_every_mode() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|l| {
-                format!(
-                    "{}: {}",
-                    l["who"].as_str().unwrap(),
-                    l["text"].as_str().unwrap()
-                )
-            })
+            .map(|l| format!("{}: {}", l["who"].as_str().unwrap(), l["text"].as_str().unwrap()))
             .collect();
         let mut sorted = texts.clone();
         sorted.sort();
@@ -293,20 +248,12 @@ fn add_sub_prints_every_line_in_every_mode() {
         );
         // Side by side, add's result comes after its 20-unit wait: after every line of sub.
         if run["mode"] != "sequential" {
-            assert_eq!(
-                texts.last().unwrap(),
-                "add: Valeur de l'addition : 55",
-                "{run}"
-            );
+            assert_eq!(texts.last().unwrap(), "add: Valeur de l'addition : 55", "{run}");
         }
     }
     // One after the other, add's result comes before anything of sub's.
-    let sequential: Vec<&str> = runs[0]["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["who"].as_str().unwrap())
-        .collect();
+    let sequential: Vec<&str> =
+        runs[0]["lines"].as_array().unwrap().iter().map(|l| l["who"].as_str().unwrap()).collect();
     assert_eq!(sequential, ["add", "add", "add", "sub", "sub", "sub"]);
 }
 
@@ -385,12 +332,7 @@ fn shared_options_work_before_and_after_the_subcommand() {
     let json = common::testing::assert_json_either_side(BIN, "count", &["--n", "1000"], "mp count");
     assert_eq!(json["n"], 1000);
     // mp's own --n, --workers mean nothing to a subcommand: refused, never silently ignored.
-    assert_refused(
-        BIN,
-        &["--n", "1000", "count"],
-        2,
-        "'--n' is an option of 'mp'",
-    );
+    assert_refused(BIN, &["--n", "1000", "count"], 2, "'--n' is an option of 'mp'");
     assert_refused(BIN, &["--workers", "1", "add-sub"], 2, "--workers");
 }
 
@@ -417,10 +359,9 @@ fn assert_ctrl_c_stops(args: &[&str], ready: impl Fn(&[u32]) -> bool) {
 fn ctrl_c_to_the_group_stops_every_mode_with_130() {
     let n = "9999999993";
     // While the worker processes compute.
-    assert_ctrl_c_stops(
-        &["--n", n, "--workers", "2", "--modes", "processes"],
-        |group| group.len() >= 3,
-    );
+    assert_ctrl_c_stops(&["--n", n, "--workers", "2", "--modes", "processes"], |group| {
+        group.len() >= 3
+    });
     // While the parent computes alone, and while interpreters do.
     for modes in ["sequential", "interpreters", "rayon"] {
         let started = Instant::now();
@@ -438,14 +379,7 @@ fn ctrl_c_after_the_workers_finished_still_stops_the_run() {
     // The processes mode ends, then rayon computes for seconds: Ctrl-C then must still end it.
     let saw_workers = std::sync::atomic::AtomicBool::new(false);
     assert_ctrl_c_stops(
-        &[
-            "--n",
-            "3000000000",
-            "--workers",
-            "1",
-            "--modes",
-            "processes,rayon",
-        ],
+        &["--n", "3000000000", "--workers", "1", "--modes", "processes,rayon"],
         |group| {
             if group.len() >= 2 {
                 saw_workers.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -475,10 +409,7 @@ fn the_timeout_counts_from_the_start_of_the_workers() {
     assert_eq!(outcome.code, Some(1), "{outcome:?}");
     assert_eq!(outcome.stderr.lines().count(), 1, "{outcome:?}");
     // Starting 64 workers took longer than 2 s on a busy machine before; now it counts.
-    assert!(
-        elapsed < Duration::from_millis(4500),
-        "gave up after {elapsed:?}"
-    );
+    assert!(elapsed < Duration::from_millis(4500), "gave up after {elapsed:?}");
     assert_eq!(live_workers("9999999994"), Vec::<u32>::new());
 }
 
@@ -499,10 +430,7 @@ fn a_worker_sent_sigsegv_is_named_as_killed() {
     let parent = start_two_workers(n, Stdio::piped(), Stdio::piped());
     std::thread::sleep(Duration::from_millis(200)); // past the workers' start-up
     let victim = live_workers(n)[0].to_string();
-    Command::new("kill")
-        .args(["-SEGV", &victim])
-        .status()
-        .unwrap();
+    Command::new("kill").args(["-SEGV", &victim]).status().unwrap();
     let output = parent.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");

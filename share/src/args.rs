@@ -6,11 +6,9 @@ use common::cli::{CommonArgs, limits};
 /// Threads incrementing one shared counter without a lock: lost updates.
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
-#[command(
-    after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
+#[command(after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
 (estimated from the cost of an increment: about 1 ns natively, 70 to 90 ns at CPython's pace). \
-Longer than a second, a run shows its progress on a terminal's stderr."
-)]
+Longer than a second, a run shows its progress on a terminal's stderr.")]
 pub struct Cli {
     /// Threads incrementing the counter (1 to 1024)
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_THREADS))]

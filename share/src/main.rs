@@ -55,9 +55,7 @@ fn main() -> ExitCode {
     let cli: Cli = cli::parse();
     let program = Program::start("share", &cli.common);
     let workers = cli.workers;
-    let increments = cli
-        .increments
-        .unwrap_or(program.default_size(1_000_000, 25_000_000));
+    let increments = cli.increments.unwrap_or(program.default_size(1_000_000, 25_000_000));
     let total = u128::from(workers) * u128::from(increments);
     program.limit(Loop::Increment, total, "--workers x --increments");
     program.run(|program| {
@@ -68,9 +66,8 @@ fn main() -> ExitCode {
 
         let expected = workers * increments;
         let got = counter.load(Relaxed);
-        let mut report = Report::new("share")
-            .size("workers", workers)
-            .size("increments", increments);
+        let mut report =
+            Report::new("share").size("workers", workers).size("increments", increments);
         report.push(
             Run::new("threads", seconds)
                 .with("expected", expected)

@@ -40,17 +40,8 @@ fn native_threads_lose_updates() {
 #[cfg(feature = "gil")]
 #[test]
 fn the_gil_of_python_3_12_loses_no_update() {
-    let json = run_json(
-        BIN,
-        &[
-            "--workers",
-            "4",
-            "--increments",
-            "2000000",
-            "--switch-interval",
-            "0.5",
-        ],
-    );
+    let json =
+        run_json(BIN, &["--workers", "4", "--increments", "2000000", "--switch-interval", "0.5"]);
     let (_, _, lost) = counts(&json);
     assert_eq!(lost, 0);
     assert!(
@@ -82,17 +73,7 @@ fn the_gil_of_python_3_9_loses_updates() {
 #[cfg(feature = "gil")]
 #[test]
 fn free_threaded_python_has_no_gil_to_hide_the_race() {
-    let json = run_json(
-        BIN,
-        &[
-            "--workers",
-            "4",
-            "--increments",
-            "2000000",
-            "--python",
-            "3.13t",
-        ],
-    );
+    let json = run_json(BIN, &["--workers", "4", "--increments", "2000000", "--python", "3.13t"]);
     let (expected, got, _) = counts(&json);
     // Lost updates are possible, not certain (the README shows them): never more than expected.
     assert!(got <= expected, "{json}");

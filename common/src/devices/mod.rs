@@ -44,9 +44,9 @@ impl FromStr for Behaviour {
             "reset" => Ok(Self::Reset),
             "garbage" => Ok(Self::Garbage),
             "silent" => Ok(Self::Silent),
-            _ => Err(format!(
-                "'{name}' is not a way to misbehave (refuse, reset, garbage, silent)"
-            )),
+            _ => {
+                Err(format!("'{name}' is not a way to misbehave (refuse, reset, garbage, silent)"))
+            }
         }
     }
 }
@@ -88,10 +88,7 @@ impl Lab {
             }
             runtime.spawn(serve(listener, index, behaviour, latency));
         }
-        Ok(Lab {
-            addrs,
-            _runtime: runtime,
-        })
+        Ok(Lab { addrs, _runtime: runtime })
     }
 }
 
@@ -159,12 +156,8 @@ mod tests {
 
     #[test]
     fn a_normal_device_answers_and_a_misbehaving_one_is_an_error() {
-        let behaviours = [
-            Behaviour::Normal,
-            Behaviour::Refuse,
-            Behaviour::Reset,
-            Behaviour::Garbage,
-        ];
+        let behaviours =
+            [Behaviour::Normal, Behaviour::Refuse, Behaviour::Reset, Behaviour::Garbage];
         let lab = Lab::start(&behaviours, Duration::from_millis(1), 0).unwrap();
         let latency = Duration::from_millis(1);
         assert!(run_session(lab.addrs[0], latency).is_ok());
@@ -184,22 +177,11 @@ mod tests {
 
     #[test]
     fn async_sessions_agree_with_blocking_ones() {
-        let lab = Lab::start(
-            &[Behaviour::Normal, Behaviour::Refuse],
-            Duration::from_millis(1),
-            0,
-        )
-        .unwrap();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
+        let lab = Lab::start(&[Behaviour::Normal, Behaviour::Refuse], Duration::from_millis(1), 0)
             .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let latency = Duration::from_millis(1);
-        assert!(
-            runtime
-                .block_on(run_session_async(lab.addrs[0], latency))
-                .is_ok()
-        );
+        assert!(runtime.block_on(run_session_async(lab.addrs[0], latency)).is_ok());
         assert_eq!(
             runtime.block_on(run_session_async(lab.addrs[1], latency)),
             Err("connect: connection refused".to_string())

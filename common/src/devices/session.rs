@@ -35,27 +35,17 @@ impl Session {
             .filter(|n| n.starts_with("router-"))
             .ok_or_else(|| format!("greeting: not a prompt: {:?}", shorten(&greeting)))?
             .to_string();
-        Ok(Session {
-            name,
-            reader,
-            writer,
-        })
+        Ok(Session { name, reader, writer })
     }
 
     /// Sends one command and reads its answer.
     pub fn command(&mut self, command: &str) -> Result<String, String> {
-        self.writer
-            .write_all(format!("{command}\n").as_bytes())
-            .map_err(|e| reason("send", &e))?;
+        self.writer.write_all(format!("{command}\n").as_bytes()).map_err(|e| reason("send", &e))?;
         let answer = read_line(&mut self.reader, "answer")?;
         if answer.starts_with(&format!("{}: ", self.name)) {
             Ok(answer)
         } else {
-            Err(format!(
-                "answer: not from {}: {:?}",
-                self.name,
-                shorten(&answer)
-            ))
+            Err(format!("answer: not from {}: {:?}", self.name, shorten(&answer)))
         }
     }
 }
@@ -93,10 +83,7 @@ pub async fn run_session_async(addr: SocketAddr, latency: Duration) -> Result<Du
         .filter(|n| n.starts_with("router-"))
         .ok_or_else(|| format!("greeting: not a prompt: {:?}", shorten(&greeting)))?
         .to_string();
-    write
-        .write_all(b"show version\n")
-        .await
-        .map_err(|e| reason("send", &e))?;
+    write.write_all(b"show version\n").await.map_err(|e| reason("send", &e))?;
     let answer = next_line("answer").await?;
     if !answer.starts_with(&format!("{name}: ")) {
         return Err(format!("answer: not from {name}: {:?}", shorten(&answer)));

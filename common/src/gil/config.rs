@@ -60,9 +60,7 @@ impl Model {
     pub(super) fn checks_between_bytecodes(self) -> bool {
         match self {
             Model::OldGil => true,
-            Model::NewGil {
-                checks_between_bytecodes,
-            } => checks_between_bytecodes,
+            Model::NewGil { checks_between_bytecodes } => checks_between_bytecodes,
             Model::FreeThreaded => false,
         }
     }
@@ -73,12 +71,8 @@ impl PythonVersion {
     pub(super) fn model(self) -> Model {
         match self {
             Self::V2_7 => Model::OldGil,
-            Self::V3_9 => Model::NewGil {
-                checks_between_bytecodes: true,
-            },
-            Self::V3_12 => Model::NewGil {
-                checks_between_bytecodes: false,
-            },
+            Self::V3_9 => Model::NewGil { checks_between_bytecodes: true },
+            Self::V3_12 => Model::NewGil { checks_between_bytecodes: false },
             Self::V3_13t => Model::FreeThreaded,
         }
     }

@@ -58,10 +58,7 @@ impl Gil {
         if !final_release && self.drop_request.load(Relaxed) && state.last_holder == Some(me) {
             self.drop_request.store(false, Relaxed);
             while state.last_holder == Some(me) {
-                state = self
-                    .switch_cond
-                    .wait(state)
-                    .unwrap_or_else(|p| p.into_inner());
+                state = self.switch_cond.wait(state).unwrap_or_else(|p| p.into_inner());
             }
         }
     }

@@ -72,21 +72,14 @@ struct Semaphore {
 impl Semaphore {
     /// A free lock.
     fn new() -> Self {
-        Self {
-            data: AtomicU64::new(1),
-            futex: Mutex::new(()),
-            woken: Condvar::new(),
-        }
+        Self { data: AtomicU64::new(1), futex: Mutex::new(()), woken: Condvar::new() }
     }
 
     /// `sem_wait`'s fast path (`__new_sem_wait_fast`): take the lock if it is free.
     fn try_take(&self) -> bool {
         let mut data = self.data.load(Relaxed);
         while data & VALUE_MASK > 0 {
-            match self
-                .data
-                .compare_exchange_weak(data, data - 1, Acquire, Relaxed)
-            {
+            match self.data.compare_exchange_weak(data, data - 1, Acquire, Relaxed) {
                 Ok(_) => return true,
                 Err(now) => data = now,
             }
@@ -103,9 +96,7 @@ impl Semaphore {
                 self.futex_wait();
                 data = self.data.load(Relaxed);
             } else {
-                match self
-                    .data
-                    .compare_exchange_weak(data, data - 1 - ONE_WAITER, Acquire, Relaxed)
+                match self.data.compare_exchange_weak(data, data - 1 - ONE_WAITER, Acquire, Relaxed)
                 {
                     Ok(_) => return,
                     Err(now) => data = now,
@@ -171,10 +162,7 @@ impl OldGil {
 
     /// Hand-offs so far, and the takes that did not wait.
     pub(super) fn counts(&self) -> (u64, u64) {
-        (
-            self.switches.load(Relaxed),
-            self.takes_without_waiting.load(Relaxed),
-        )
+        (self.switches.load(Relaxed), self.takes_without_waiting.load(Relaxed))
     }
 }
 

@@ -41,13 +41,7 @@ pub struct Python<'py> {
 impl<'py> Python<'py> {
     /// A token for code that runs with no GIL at all: plain Rust.
     pub fn native() -> Self {
-        Self {
-            thread: None,
-            pace: None,
-            current: None,
-            every: 1,
-            left: 1,
-        }
+        Self { thread: None, pace: None, current: None, every: 1, left: 1 }
     }
 
     /// A token made by `attach`: holding `thread`'s GIL (if any), keeping `pace`'s speed (if any).
@@ -55,11 +49,7 @@ impl<'py> Python<'py> {
         thread: Option<&'py ThreadState<'py>>,
         pace: Option<PythonVersion>,
     ) -> Self {
-        Self {
-            thread,
-            pace,
-            ..Self::native()
-        }
+        Self { thread, pace, ..Self::native() }
     }
 
     /// The same token, for a loop of kind `work`: with `--pace cpython` (the GIL build's

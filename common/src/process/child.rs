@@ -10,15 +10,11 @@ use crate::output;
 /// In a worker: checks that a parent started it, and stops the worker when that parent dies.
 /// Returns an error, for the user, when the worker was started by hand.
 pub fn become_worker() -> Result<(), String> {
-    let parent = std::env::var(PARENT_ENV)
-        .ok()
-        .and_then(|p| p.parse::<u32>().ok());
+    let parent = std::env::var(PARENT_ENV).ok().and_then(|p| p.parse::<u32>().ok());
     if parent != Some(std::os::unix::process::parent_id()) {
-        return Err(
-            "this is a worker process: the parent program starts it, with a pipe to \
+        return Err("this is a worker process: the parent program starts it, with a pipe to \
                     read its result; run the program without --worker"
-                .to_string(),
-        );
+            .to_string());
     }
     // A panic reaches the parent as one line on stderr, which it quotes, not as a backtrace.
     std::panic::set_hook(Box::new(|info| {
@@ -36,9 +32,7 @@ pub fn become_worker() -> Result<(), String> {
         })
         .map_err(|e| format!("could not watch the parent: {e}"))?;
     // If the thread cannot start, a SIGSEGV sent with kill goes unseen, as before.
-    let _ = std::thread::Builder::new()
-        .name("fault-watch".into())
-        .spawn(die_of_swallowed_faults);
+    let _ = std::thread::Builder::new().name("fault-watch".into()).spawn(die_of_swallowed_faults);
     Ok(())
 }
 

@@ -44,12 +44,7 @@ fn start(index: usize, args: &[String]) -> Result<Worker, Failure> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| Failure::WorkerStart(e.to_string()))?;
-    Ok(Worker {
-        index,
-        pid: child.id(),
-        _lifeline: child.stdin.take(),
-        child,
-    })
+    Ok(Worker { index, pid: child.id(), _lifeline: child.stdin.take(), child })
 }
 
 /// Starts one worker per command line, numbered in order, and waits for their outputs (see
@@ -112,9 +107,8 @@ fn join_all(
         let stdout = worker.child.stdout.take();
         let stderr = worker.child.stderr.take();
         // One reader per worker: a worker blocked on a full pipe must never block the others.
-        let reader = std::thread::Builder::new()
-            .name(format!("worker-{index}-reader"))
-            .spawn(move || {
+        let reader =
+            std::thread::Builder::new().name(format!("worker-{index}-reader")).spawn(move || {
                 let out = stdout.map(read_all).unwrap_or_default();
                 let err = stderr.map(read_all).unwrap_or_default();
                 let _ = sender.send((index, out, err));
@@ -128,9 +122,7 @@ fn join_all(
     if let Some((index, error)) = unread {
         // The readers already started end when their workers' pipes close.
         stop_all(&mut workers);
-        return Err(Failure::ThreadStart(format!(
-            "{error} (to read worker {index})"
-        )));
+        return Err(Failure::ThreadStart(format!("{error} (to read worker {index})")));
     }
 
     let mut lines: Vec<Option<String>> = vec![None; workers.len()];
@@ -151,10 +143,7 @@ fn join_all(
             break Err(Failure::Worker {
                 index: worker.index,
                 pid: worker.pid,
-                what: format!(
-                    "gave no result within {:.1} s (hung?)",
-                    timeout.as_secs_f64()
-                ),
+                what: format!("gave no result within {:.1} s (hung?)", timeout.as_secs_f64()),
             });
         }
         // Wake up often enough to notice Ctrl-C.
@@ -175,11 +164,7 @@ fn join_all(
                 left -= 1;
             }
             Err(what) => {
-                break Err(Failure::Worker {
-                    index,
-                    pid: worker.pid,
-                    what,
-                });
+                break Err(Failure::Worker { index, pid: worker.pid, what });
             }
         }
     };
@@ -199,10 +184,7 @@ fn stop_all(workers: &mut [Worker]) {
 }
 
 fn position(workers: &[Worker], index: usize) -> usize {
-    workers
-        .iter()
-        .position(|w| w.index == index)
-        .expect("results come from our own workers")
+    workers.iter().position(|w| w.index == index).expect("results come from our own workers")
 }
 
 fn read_all(mut pipe: impl Read) -> String {
@@ -225,11 +207,7 @@ fn wait_briefly(child: &mut Child) -> Option<ExitStatus> {
 
 /// A worker succeeded if it exited with 0 after writing something.
 fn check(status: Option<ExitStatus>, out: &str, err: &str) -> Result<String, String> {
-    let last_error_line = err
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
+    let last_error_line = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
     let said = if last_error_line.is_empty() {
         String::new()
     } else {
@@ -239,10 +217,7 @@ fn check(status: Option<ExitStatus>, out: &str, err: &str) -> Result<String, Str
         None => return Err("closed its output but did not exit".to_string()),
         Some(status) => {
             if let Some(signal) = status.signal() {
-                return Err(format!(
-                    "was killed by signal {signal} ({})",
-                    signal_name(signal)
-                ));
+                return Err(format!("was killed by signal {signal} ({})", signal_name(signal)));
             }
             if let Some(code) = status.code().filter(|&c| c != 0) {
                 return Err(format!("exited with code {code}{said}"));
@@ -279,11 +254,7 @@ mod tests {
     fn a_result_is_some_output_and_exit_code_zero() {
         let ok = ExitStatus::from_raw(0);
         assert_eq!(check(Some(ok), "285\n", ""), Ok("285\n".to_string()));
-        assert!(
-            check(Some(ok), " \n", "")
-                .unwrap_err()
-                .contains("without sending a result")
-        );
+        assert!(check(Some(ok), " \n", "").unwrap_err().contains("without sending a result"));
         let code_3 = ExitStatus::from_raw(3 << 8);
         assert_eq!(
             check(Some(code_3), "", "error: boom\n"),

@@ -21,11 +21,7 @@ pub struct Run {
 
 impl Run {
     pub fn new(mode: &'static str, elapsed: Duration) -> Self {
-        Self {
-            mode,
-            seconds: elapsed.as_secs_f64(),
-            fields: Vec::new(),
-        }
+        Self { mode, seconds: elapsed.as_secs_f64(), fields: Vec::new() }
     }
 
     /// Adds a field, shown as a column of the table and a key of the run's JSON object.
@@ -60,11 +56,7 @@ pub struct Report {
 /// The profile this binary was built with: `cargo run` builds `debug`, `--release` builds
 /// `release`. Figures from a debug build are for seeing an effect, not for quoting.
 pub fn profile() -> &'static str {
-    if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    }
+    if cfg!(debug_assertions) { "debug" } else { "release" }
 }
 
 impl Report {
@@ -110,10 +102,7 @@ impl Report {
 
     /// The run of a mode. Panics if the program never ran it: a bug, not an input.
     pub fn run(&self, mode: &str) -> &Run {
-        self.runs
-            .iter()
-            .find(|r| r.mode == mode)
-            .unwrap_or_else(|| panic!("no run of mode {mode}"))
+        self.runs.iter().find(|r| r.mode == mode).unwrap_or_else(|| panic!("no run of mode {mode}"))
     }
 
     /// Each run's numeric `key`, for a conclusion that quotes its run: "sequential 5.0 waits,
@@ -183,12 +172,8 @@ impl Report {
         if let Some(baseline) = baseline {
             fixed.push(format!("speedup vs {}", baseline.mode));
         }
-        let mut rows: Vec<Vec<String>> = vec![
-            fixed
-                .into_iter()
-                .chain(columns.iter().map(|c| c.to_string()))
-                .collect(),
-        ];
+        let mut rows: Vec<Vec<String>> =
+            vec![fixed.into_iter().chain(columns.iter().map(|c| c.to_string())).collect()];
         for run in &self.runs {
             let mut row = vec![run.mode.to_string(), format!("{:.3}", run.seconds)];
             if let Some(baseline) = baseline {
@@ -218,13 +203,7 @@ impl Report {
 fn align(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
     for row in rows {

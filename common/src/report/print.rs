@@ -36,10 +36,7 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
         let (names, timeline) = gil.timeline();
         if args.timeline && !args.json {
             outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
-            out!(
-                "{}",
-                timeline.render_text(&names, timeline.window(120_000), 1_000)
-            );
+            out!("{}", timeline.render_text(&names, timeline.window(120_000), 1_000));
         }
         if let Some(path) = &args.timeline_svg {
             let title = format!(
@@ -50,10 +47,7 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
             );
             let svg = timeline.render_svg(&names, timeline.window(250_000), &title);
             std::fs::write(path, svg).map_err(|error| {
-                format!(
-                    "could not write the timeline to {}: {error}",
-                    path.display()
-                )
+                format!("could not write the timeline to {}: {error}", path.display())
             })?;
             if !args.json {
                 outln!("timeline written to {}", path.display());
@@ -67,12 +61,7 @@ fn header(report: &Report) -> String {
     let sizes: Vec<String> = report
         .sizes
         .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                v.as_str().map_or_else(|| v.to_string(), str::to_string)
-            )
-        })
+        .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
         .collect();
     let gil = match gil::global() {
         Some(gil) if !gil.config().version.has_gil() => {

@@ -37,18 +37,8 @@ pub fn run_json(bin: &str, args: &[&str]) -> Value {
     let mut args = args.to_vec();
     args.push("--json");
     let outcome = run(bin, &args);
-    assert_eq!(
-        outcome.code,
-        Some(0),
-        "{bin} {args:?} failed: {}",
-        outcome.stderr
-    );
-    assert_eq!(
-        outcome.stdout.lines().count(),
-        1,
-        "not one line: {}",
-        outcome.stdout
-    );
+    assert_eq!(outcome.code, Some(0), "{bin} {args:?} failed: {}", outcome.stderr);
+    assert_eq!(outcome.stdout.lines().count(), 1, "not one line: {}", outcome.stdout);
     serde_json::from_str(&outcome.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", outcome.stdout))
 }
@@ -62,16 +52,9 @@ pub fn assert_refused(bin: &str, args: &[&str], code: i32, names: &str) {
     let outcome = run(bin, &with_json);
     let context = format!("{bin} {with_json:?} -> {outcome:?}");
     assert_eq!(outcome.code, Some(code), "{context}");
-    assert_eq!(
-        outcome.stderr.lines().count(),
-        1,
-        "not one line on stderr: {context}"
-    );
+    assert_eq!(outcome.stderr.lines().count(), 1, "not one line on stderr: {context}");
     assert!(outcome.stderr.starts_with("error: "), "{context}");
-    assert!(
-        outcome.stderr.contains(names),
-        "does not name {names:?}: {context}"
-    );
+    assert!(outcome.stderr.contains(names), "does not name {names:?}: {context}");
     for word in ["panicked", "backtrace", "RUST_BACKTRACE"] {
         assert!(!outcome.stderr.contains(word), "{context}");
     }
@@ -106,14 +89,7 @@ pub const BAD_INPUTS_FOR_EVERY_PROGRAM: &[(&[&str], &str)] = &[
 ];
 
 /// Bad values for a count flag such as `--workers`: `(value, named)`.
-pub const BAD_COUNTS: &[&str] = &[
-    "0",
-    "-1",
-    "abc",
-    "1.5",
-    "",
-    "1000000000000000000000000000000",
-];
+pub const BAD_COUNTS: &[&str] = &["0", "-1", "abc", "1.5", "", "1000000000000000000000000000000"];
 
 /// Runs every bad input a program must refuse with exit code 2: the table for every program,
 /// then each of `BAD_COUNTS` for each of the program's `count_flags`.
@@ -145,53 +121,25 @@ pub fn assert_output_failures(bin: &str, args: &[&str]) {
     let context = format!("{bin} {args:?}");
     let full = || File::options().write(true).open("/dev/full").unwrap();
 
-    let output = Command::new(bin)
-        .args(args)
-        .stdout(full())
-        .output()
-        .unwrap();
+    let output = Command::new(bin).args(args).stdout(full()).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "/dev/full: {context}: {stderr}"
-    );
+    assert_eq!(output.status.code(), Some(1), "/dev/full: {context}: {stderr}");
     assert_eq!(stderr.lines().count(), 1, "/dev/full: {context}: {stderr}");
-    assert!(
-        stderr.contains("No space left on device"),
-        "{context}: {stderr}"
-    );
+    assert!(stderr.contains("No space left on device"), "{context}: {stderr}");
 
-    let mut child = Command::new(bin)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        Command::new(bin).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     drop(child.stdout.take()); // the reader is gone before anything is written
     let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(141), "broken pipe: {context}: {stderr}");
     assert!(stderr.is_empty(), "broken pipe: {context}: {stderr}");
 
-    let help = Command::new(bin)
-        .arg("--help")
-        .stdout(full())
-        .output()
-        .unwrap();
+    let help = Command::new(bin).arg("--help").stdout(full()).output().unwrap();
     assert_eq!(help.status.code(), Some(1), "--help > /dev/full: {bin}");
 
-    let bad = Command::new(bin)
-        .args(["--bogus"])
-        .stderr(full())
-        .output()
-        .unwrap();
+    let bad = Command::new(bin).args(["--bogus"]).stderr(full()).output().unwrap();
     assert_eq!(bad.status.code(), Some(2), "2> /dev/full: {bin}");
 }
 
@@ -200,12 +148,7 @@ pub fn assert_output_failures(bin: &str, args: &[&str]) {
 /// of `program`, and returns the second.
 pub fn assert_json_either_side(bin: &str, subcommand: &str, args: &[&str], program: &str) -> Value {
     let before: Vec<&str> = ["--json", subcommand].iter().chain(args).copied().collect();
-    let after: Vec<&str> = [subcommand]
-        .iter()
-        .chain(args)
-        .chain(&["--json"])
-        .copied()
-        .collect();
+    let after: Vec<&str> = [subcommand].iter().chain(args).chain(&["--json"]).copied().collect();
     let mut last = Value::Null;
     for args in [before, after] {
         let outcome = run(bin, &args);

@@ -15,9 +15,8 @@ pub fn processes_in_group(group: u32) -> Vec<u32> {
         };
         let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
         // After "(name)": state, ppid, pgrp.
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+        let fields: Vec<&str> =
+            stat.rsplit_once(')').map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
         if fields.len() > 2 && fields[0] != "Z" && fields[2] == group.to_string() {
             found.push(pid);
         }
@@ -48,20 +47,14 @@ pub fn interrupt_group(
     while !ready(&processes_in_group(group)) && start.elapsed() < patience {
         std::thread::sleep(Duration::from_millis(20));
     }
-    Command::new("kill")
-        .args(["-INT", "--", &format!("-{group}")])
-        .status()
-        .unwrap();
+    Command::new("kill").args(["-INT", "--", &format!("-{group}")]).status().unwrap();
     let output = child.wait_with_output().unwrap();
     let until = Instant::now() + Duration::from_secs(5);
     while !processes_in_group(group).is_empty() && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(20));
     }
     let outcome = Outcome {
-        code: output
-            .status
-            .code()
-            .or(output.status.signal().map(|s| 128 + s)),
+        code: output.status.code().or(output.status.signal().map(|s| 128 + s)),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     };

@@ -47,20 +47,13 @@ pub struct Span {
 
 impl Timeline {
     pub fn new(record: bool) -> Self {
-        Self {
-            record,
-            events: Vec::new(),
-        }
+        Self { record, events: Vec::new() }
     }
 
     /// Records one event, if recording is on and there is room.
     pub fn push(&mut self, thread: usize, at_us: u64, mark: Mark) {
         if self.record && self.events.len() < MAX_EVENTS {
-            self.events.push(Event {
-                thread,
-                at_us,
-                mark,
-            });
+            self.events.push(Event { thread, at_us, mark });
         }
     }
 
@@ -79,11 +72,7 @@ impl Timeline {
             if let Some(last) = row.last_mut() {
                 last.to_us = event.at_us;
             }
-            row.push(Span {
-                from_us: event.at_us,
-                to_us: end,
-                mark: event.mark,
-            });
+            row.push(Span { from_us: event.at_us, to_us: end, mark: event.mark });
         }
         for row in &mut rows {
             row.retain(|span| span.to_us > span.from_us);
@@ -143,21 +132,9 @@ mod tests {
         assert_eq!(
             spans[1],
             vec![
-                Span {
-                    from_us: 1_000,
-                    to_us: 5_000,
-                    mark: Mark::Waiting
-                },
-                Span {
-                    from_us: 5_000,
-                    to_us: 10_000,
-                    mark: Mark::Holding
-                },
-                Span {
-                    from_us: 10_000,
-                    to_us: 15_000,
-                    mark: Mark::Released
-                },
+                Span { from_us: 1_000, to_us: 5_000, mark: Mark::Waiting },
+                Span { from_us: 5_000, to_us: 10_000, mark: Mark::Holding },
+                Span { from_us: 10_000, to_us: 15_000, mark: Mark::Released },
             ]
         );
     }
@@ -180,10 +157,7 @@ mod tests {
         let svg = t.render_svg(&names, t.window(100_000), "test");
         assert!(svg.starts_with("<svg"));
         // Whole bars held are fully opaque; the window is 14 ms, of which 14 held in all.
-        assert!(
-            svg.contains("fill=\"#2e7d32\" fill-opacity=\"1.00\""),
-            "{svg}"
-        );
+        assert!(svg.contains("fill=\"#2e7d32\" fill-opacity=\"1.00\""), "{svg}");
     }
 
     /// The old GIL: two threads trading it every 2 µs. No column may look as if nobody held

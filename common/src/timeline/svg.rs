@@ -25,9 +25,7 @@ impl Timeline {
             .iter()
             .zip(self.spans(names.len()))
             .filter(|(_, spans)| {
-                spans
-                    .iter()
-                    .any(|s| s.mark != Mark::Released && s.to_us > start && s.from_us < end)
+                spans.iter().any(|s| s.mark != Mark::Released && s.to_us > start && s.from_us < end)
             })
             .collect();
         let height = top + row_h * rows.len() as f64 + 50.0;
@@ -127,16 +125,9 @@ impl Timeline {
 fn tick_step(length_us: u64) -> u64 {
     let raw = (length_us / 10).max(1);
     let magnitude = 10u64.pow(raw.ilog10());
-    [1, 2, 5, 10]
-        .into_iter()
-        .map(|m| m * magnitude)
-        .find(|&s| s >= raw)
-        .unwrap_or(raw)
-        .max(1000)
+    [1, 2, 5, 10].into_iter().map(|m| m * magnitude).find(|&s| s >= raw).unwrap_or(raw).max(1000)
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
