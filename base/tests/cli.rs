@@ -215,11 +215,10 @@ fn progress_shows_on_a_terminal_only() {
     // On a terminal (`script` gives the program one), the same run shows what is running.
     let shown = std::process::Command::new("script")
         .args(["-qec", &format!("{BIN} --tasks 2 --delay-ms 800"), "/dev/null"])
-        .output();
-    if let Ok(shown) = shown {
-        let screen = String::from_utf8_lossy(&shown.stdout);
-        assert!(screen.contains("base: sequential (step 1 of 2)"), "{screen}");
-    }
+        .output()
+        .expect("script (util-linux's bsdutils) gives the program a terminal: install it");
+    let screen = String::from_utf8_lossy(&shown.stdout);
+    assert!(screen.contains("base: sequential (step 1 of 2)"), "{screen}");
 }
 
 #[test]

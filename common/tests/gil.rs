@@ -163,12 +163,15 @@ fn a_thread_that_never_checks_keeps_the_gil() {
 
 #[test]
 fn detach_lets_another_thread_run() {
-    let gil = gil(PythonVersion::V3_12, 5.0);
-    let other_ran = AtomicBool::new(false);
+    // An interval of 10 s: no wait here comes near one, so a drop request would mean that the
+    // other thread had to wait for a GIL that blocking work should have released.
+    let gil = gil(PythonVersion::V3_12, 10_000.0);
+    let (detached, other_ran) = (AtomicBool::new(false), AtomicBool::new(false));
     thread::scope(|s| {
         s.spawn(|| {
             gil.attach(|py| {
                 py.detach(|| {
+                    detached.store(true, SeqCst);
                     // Blocking "I/O" that ends only once the other thread has held the GIL.
                     let start = Instant::now();
                     while !other_ran.load(SeqCst) && start.elapsed() < Duration::from_secs(30) {
@@ -177,7 +180,12 @@ fn detach_lets_another_thread_run() {
                 })
             })
         });
-        s.spawn(|| gil.attach(|_| other_ran.store(true, SeqCst)));
+        s.spawn(|| {
+            while !detached.load(SeqCst) {
+                thread::yield_now();
+            }
+            gil.attach(|_| other_ran.store(true, SeqCst))
+        });
     });
     assert!(other_ran.load(SeqCst));
     assert_eq!(gil.stats().drop_requests, 0, "a released GIL needs no drop request");

@@ -2,14 +2,23 @@
 
 use assert_cmd::Command;
 use common::testing::{assert_refused, assert_refuses_bad_input, run_json};
-use common::workload::expected_sum_of_squares;
+
+/// The witness: `sum(i * i for i in range(n))`, as a plain loop written here (not the closed
+/// form the program checks itself against).
+fn sum_of_squares(n: u64) -> u128 {
+    let mut total = 0u128;
+    for i in 0..u128::from(n) {
+        total += i * i;
+    }
+    total
+}
 
 const BIN: &str = env!("CARGO_BIN_EXE_cpu_example");
 
 #[test]
 fn sequential_and_threads_give_the_exact_same_total() {
     let json = run_json(BIN, &["--n", "100000", "--workers", "3"]);
-    let expected = (expected_sum_of_squares(100_000) * 3).to_string();
+    let expected = (sum_of_squares(100_000) * 3).to_string();
     assert_eq!(json["program"], "cpu_example");
     assert_eq!(json["n"], 100_000);
     assert_eq!(json["workers"], 3);
@@ -27,7 +36,8 @@ fn sequential_and_threads_give_the_exact_same_total() {
 #[test]
 fn workers_default_to_the_number_of_cores() {
     let json = run_json(BIN, &["--n", "10"]);
-    assert_eq!(json["workers"], json["cores"]);
+    let cores = std::thread::available_parallelism().unwrap().get() as u64;
+    assert_eq!(json["workers"].as_u64(), Some(cores), "{json}");
 }
 
 #[test]
@@ -52,7 +62,7 @@ fn help_documents_every_option_and_default() {
         "--timeline",
         "--pace",
         "[default: 5000000, cpu_example.py's, at CPython's pace",
-        "natively 100000000",
+        "natively 600000000",
     ] {
         assert!(help.contains(option), "--help lacks {option}: {help}");
     }
@@ -85,7 +95,7 @@ fn competing_threads_switch_under_the_gil() {
     for key in ["p50", "p99", "max"] {
         assert!(stats["wait_ms"][key].is_number(), "{json}");
     }
-    let expected = (expected_sum_of_squares(20_000_000) * 2).to_string();
+    let expected = (sum_of_squares(20_000_000) * 2).to_string();
     assert_eq!(json["runs"][1]["result"], expected.as_str());
 }
 
@@ -95,7 +105,7 @@ fn the_old_gil_gives_the_same_total() {
     let json = run_json(BIN, &["--n", "200000", "--workers", "2", "--python", "2.7"]);
     assert_eq!(json["gil_stats"]["python"], "2.7");
     assert_eq!(json["gil_stats"]["drop_requests"], 0, "the old GIL has no drop request");
-    let expected = (expected_sum_of_squares(200_000) * 2).to_string();
+    let expected = (sum_of_squares(200_000) * 2).to_string();
     assert_eq!(json["runs"][1]["result"], expected.as_str());
 }
 
@@ -108,7 +118,7 @@ fn free_threaded_python_never_switches() {
     assert_eq!(stats["gil_enabled"], false);
     assert_eq!(stats["switches"], 0);
     assert_eq!(stats["drop_requests"], 0);
-    let expected = (expected_sum_of_squares(2_000_000) * 2).to_string();
+    let expected = (sum_of_squares(2_000_000) * 2).to_string();
     assert_eq!(json["runs"][1]["result"], expected.as_str());
 }
 
@@ -157,7 +167,7 @@ mod property {
         fn both_modes_return_the_exact_total(workers in 1u64..6, n in 0u64..50_000) {
             let n = n.max(1);
             let json = common::testing::run_json(super::BIN, &["--n", &n.to_string(), "--workers", &workers.to_string()]);
-            let expected = (common::workload::expected_sum_of_squares(n) * u128::from(workers)).to_string();
+            let expected = (super::sum_of_squares(n) * u128::from(workers)).to_string();
             for run in json["runs"].as_array().unwrap() {
                 prop_assert_eq!(run["result"].as_str().unwrap(), expected.as_str());
             }
@@ -191,13 +201,12 @@ fn the_work_of_one_mode_is_limited() {
 #[cfg(feature = "gil")]
 #[test]
 fn an_unwritable_timeline_is_refused_before_the_run() {
-    let start = std::time::Instant::now();
+    // The run itself (4·10^9 squares, twice, at CPython's pace) would take twenty minutes: a
+    // refusal that came after it would hang the test, not pass it.
     assert_refused(
         BIN,
         &["--n", "4000000000", "--timeline-svg", "/nonexistent/x.svg"],
         1,
         "/nonexistent/x.svg",
     );
-    // The run itself (4·10^9 squares, twice) would take seconds: it never started.
-    assert!(start.elapsed() < std::time::Duration::from_secs(2));
 }

@@ -100,16 +100,20 @@ fn threaded(unit: Duration, out: &Collect) -> Result<(), Failure> {
     Ok(())
 }
 
+/// One of the three ways to run `add` and `sub`, its lines collected in `Collect`.
+type Mode<'a> = dyn Fn(&Collect) -> Result<(), Failure> + 'a;
+
 /// `add` or `sub`.
 pub type Function = fn(i64, i64, Duration, &dyn Printer, Python<'_>);
 
 /// Two worker processes; each prints its lines with their time since `epoch`.
-fn processes(unit_ms: u64, start: Instant, common: &CommonArgs) -> Result<Vec<Line>, Failure> {
+fn processes(unit_ms: u64, out: &Collect, common: &CommonArgs) -> Result<(), Failure> {
     let epoch_us = unix_micros();
     let tasks = [Task::Add { unit_ms, epoch_us }, Task::Sub { unit_ms, epoch_us }];
     let timeout = Duration::from_secs(60) + Duration::from_millis(30 * unit_ms);
     let (outputs, pids) = worker::run_all(&tasks, common, timeout)?;
-    let offset = start.elapsed().saturating_sub(Duration::from_micros(unix_micros() - epoch_us));
+    let offset =
+        out.start.elapsed().saturating_sub(Duration::from_micros(unix_micros() - epoch_us));
     let mut lines = Vec::new();
     for (index, output) in outputs.iter().enumerate() {
         for raw in output.lines() {
@@ -134,8 +138,8 @@ fn processes(unit_ms: u64, start: Instant, common: &CommonArgs) -> Result<Vec<Li
             lines.push(Line { at, who, text: text.to_string() });
         }
     }
-    lines.sort_by_key(|line| line.at);
-    Ok(lines)
+    out.take(lines);
+    Ok(())
 }
 
 /// In a worker process: say each line on stdout, timed from the parent's epoch.
@@ -167,16 +171,18 @@ pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let mut report =
         Report::new("mp add-sub").speedup_over("sequential").size("unit_ms", args.unit_ms);
     program.steps(3);
-    for mode in ["sequential", "threads", "processes"] {
+    let modes: [(&str, &Mode); 3] = [
+        ("sequential", &|out| {
+            sequential(unit, out);
+            Ok(())
+        }),
+        ("threads", &|out| threaded(unit, out)),
+        ("processes", &|out| processes(args.unit_ms, out, program.args())),
+    ];
+    for (mode, run_mode) in modes {
         let out = Collect { start: Instant::now(), lines: Mutex::new(Vec::new()) };
-        let (lines, elapsed) = program.try_mode(mode, || {
-            match mode {
-                "sequential" => Ok(sequential(unit, &out)),
-                "threads" => threaded(unit, &out),
-                _ => Ok(out.take(processes(args.unit_ms, out.start, program.args())?)),
-            }
-            .map(|()| out.lines())
-        })?;
+        let ((), elapsed) = program.try_mode(mode, || run_mode(&out))?;
+        let lines = out.lines();
         report.transcript_line(format!("--- {mode}"));
         for line in &lines {
             report.transcript_line(format!(

@@ -21,19 +21,22 @@ pub struct Args {
     pub starts: u64,
 }
 
-fn start_thread() {
+fn start_thread() -> Result<(), Failure> {
     let _ = std::thread::spawn(|| {}).join();
+    Ok(())
 }
 
-fn start_task(runtime: &tokio::runtime::Runtime) {
+fn start_task(runtime: &tokio::runtime::Runtime) -> Result<(), Failure> {
     let _ = runtime.block_on(async { tokio::spawn(async {}).await });
+    Ok(())
 }
 
 /// A subinterpreter with its own GIL, as `mp --modes interpreters` starts it: a new GIL and a
 /// thread attached to it. CPython's costs far more (it builds a whole interpreter: its modules,
 /// its builtins); the README gives CPython's, measured by `.ci/measure`.
-fn start_interpreter() {
+fn start_interpreter() -> Result<(), Failure> {
     let _ = run_in_interpreters(1, Some(&GilConfig::default()), |_, _| ());
+    Ok(())
 }
 
 fn start_process(program: &Program) -> Result<(), Failure> {
@@ -68,11 +71,10 @@ pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let mut report = Report::new("mp start-cost").size("starts", args.starts);
     program.steps(4);
     let starts = args.starts;
-    let (thread, _) = program.try_mode("threads", || measure(starts, || Ok(start_thread())))?;
-    let (task, _) =
-        program.try_mode("tokio tasks", || measure(starts, || Ok(start_task(&runtime))))?;
+    let (thread, _) = program.try_mode("threads", || measure(starts, start_thread))?;
+    let (task, _) = program.try_mode("tokio tasks", || measure(starts, || start_task(&runtime)))?;
     let (interpreter, _) =
-        program.try_mode("interpreters", || measure(starts, || Ok(start_interpreter())))?;
+        program.try_mode("interpreters", || measure(starts, start_interpreter))?;
     let (process, _) =
         program.try_mode("processes", || measure(starts, || start_process(program)))?;
     for (kind, (latencies, total)) in [

@@ -5,16 +5,15 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_share");
 
+/// The run's count and its lost updates, checked against the sizes it was given: the program
+/// must expect `workers x increments` and account for every update it did not get.
 fn counts(json: &Value) -> (u64, u64, u64) {
     let run = &json["runs"][0];
     assert_eq!(run["mode"], "threads");
-    let (expected, got, lost) = (
-        run["expected"].as_u64().unwrap(),
-        run["got"].as_u64().unwrap(),
-        run["lost"].as_u64().unwrap(),
-    );
-    // A lost update makes the count smaller, never larger.
-    assert!(got <= expected, "{json}");
+    let expected = json["workers"].as_u64().unwrap() * json["increments"].as_u64().unwrap();
+    assert_eq!(run["expected"], expected, "{json}");
+    let (got, lost) = (run["got"].as_u64().unwrap(), run["lost"].as_u64().unwrap());
+    assert_eq!(got + lost, expected, "{json}");
     (expected, got, lost)
 }
 
@@ -74,9 +73,12 @@ fn the_gil_of_python_3_9_loses_updates() {
 #[test]
 fn free_threaded_python_has_no_gil_to_hide_the_race() {
     let json = run_json(BIN, &["--workers", "4", "--increments", "2000000", "--python", "3.13t"]);
-    let (expected, got, _) = counts(&json);
-    // Lost updates are possible, not certain (the README shows them): never more than expected.
-    assert!(got <= expected, "{json}");
+    let (_, got, lost) = counts(&json);
+    // No GIL: on two cores the threads' reads and writes interleave (21 % of each paced
+    // iteration lies between them), and updates are lost again, as natively.
+    if std::thread::available_parallelism().unwrap().get() >= 2 {
+        assert!(lost > 0, "no update lost: got {got}; {json}");
+    }
     let stats = &json["gil_stats"];
     assert_eq!(stats["python"], "3.13t");
     assert_eq!(stats["gil_enabled"], false);

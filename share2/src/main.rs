@@ -142,3 +142,18 @@ fn report(
     ));
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each way of counting, by 4 threads, natively: exact, witnessed by the count the test
+    /// computes (the program's own refusal of a loss is not the witness).
+    #[test]
+    fn every_way_of_counting_is_exact() {
+        let (workers, increments) = (4, 100_000);
+        for count in [threaded, with_atomic, with_slots] {
+            assert_eq!(count(workers, increments), Ok(workers * increments));
+        }
+    }
+}

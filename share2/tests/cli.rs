@@ -10,10 +10,10 @@ fn assert_exact(args: &[&str], workers: u64, increments: u64) {
     let runs = json["runs"].as_array().unwrap();
     let modes = common::testing::modes(&json);
     assert_eq!(modes, ["mutex", "atomic", "sharded"]);
+    // The count the test expects, computed here; the program refuses a wrong one itself, so
+    // its worker functions are checked directly too (the unit tests of src/main.rs).
     for run in runs {
-        assert_eq!(run["expected"], workers * increments, "{run}");
         assert_eq!(run["got"], workers * increments, "{run}");
-        assert_eq!(run["lost"], 0, "{run}");
     }
 }
 

@@ -12,20 +12,20 @@ pub use signals::{assert_interrupted, interrupt_group, processes_in_group};
 
 /// What a finished program left behind.
 #[derive(Debug)]
-pub struct Outcome {
+pub struct Exited {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Runs the program at `bin` with `args` and waits for it.
-pub fn run(bin: &str, args: &[&str]) -> Outcome {
+pub fn run(bin: &str, args: &[&str]) -> Exited {
     let output = Command::new(bin)
         .args(args)
         .env_remove("RUST_BACKTRACE")
         .output()
         .unwrap_or_else(|e| panic!("could not run {bin}: {e}"));
-    Outcome {
+    Exited {
         code: output.status.code(),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -162,7 +162,7 @@ pub fn assert_json_either_side(bin: &str, subcommand: &str, args: &[&str], progr
 }
 
 /// Runs the program in a shell whose address space is limited to `kib` KiB (`ulimit -v`).
-pub fn run_with_memory_limit(bin: &str, kib: u64, args: &[&str]) -> Outcome {
+pub fn run_with_memory_limit(bin: &str, kib: u64, args: &[&str]) -> Exited {
     let script = format!("ulimit -v {kib}; exec \"$0\" \"$@\"");
     let mut with_shell = vec!["-c", &script, bin];
     with_shell.extend(args);
@@ -171,7 +171,7 @@ pub fn run_with_memory_limit(bin: &str, kib: u64, args: &[&str]) -> Outcome {
 
 /// Asserts a run either succeeded or failed the way every program must: exit 1, one line on
 /// stderr, no panic, never an abort.
-pub fn assert_succeeded_or_failed_in_one_line(outcome: &Outcome) {
+pub fn assert_succeeded_or_failed_in_one_line(outcome: &Exited) {
     let failed_well = outcome.code == Some(1) && outcome.stderr.lines().count() == 1;
     assert!(outcome.code == Some(0) || failed_well, "{outcome:?}");
     for word in ["panicked", "backtrace"] {

@@ -4,7 +4,7 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::Outcome;
+use super::Exited;
 
 /// The pids of the live processes (not zombies) of process group `group`.
 pub fn processes_in_group(group: u32) -> Vec<u32> {
@@ -33,7 +33,7 @@ pub fn interrupt_group(
     args: &[&str],
     ready: impl Fn(&[u32]) -> bool,
     patience: Duration,
-) -> (Outcome, Vec<u32>) {
+) -> (Exited, Vec<u32>) {
     let child = Command::new(bin)
         .args(args)
         .env_remove("RUST_BACKTRACE")
@@ -53,7 +53,7 @@ pub fn interrupt_group(
     while !processes_in_group(group).is_empty() && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(20));
     }
-    let outcome = Outcome {
+    let outcome = Exited {
         code: output.status.code().or(output.status.signal().map(|s| 128 + s)),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -63,7 +63,7 @@ pub fn interrupt_group(
 
 /// Asserts that Ctrl-C on the whole process group ended the run as it must: exit 130, one line
 /// on stderr, nothing on stdout, and no process of the run left.
-pub fn assert_interrupted(outcome: &Outcome, left: &[u32]) {
+pub fn assert_interrupted(outcome: &Exited, left: &[u32]) {
     assert_eq!(outcome.code, Some(130), "{outcome:?}");
     assert_eq!(outcome.stderr.lines().count(), 1, "{outcome:?}");
     assert!(outcome.stderr.contains("interrupted"), "{outcome:?}");
