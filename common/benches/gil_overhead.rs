@@ -4,7 +4,6 @@
 //!
 //! Run with: `cargo bench -p common --bench gil_overhead`
 
-use std::hint::black_box;
 use std::time::Instant;
 
 use common::gil::{Gil, GilConfig, Loop, Python};
@@ -14,12 +13,10 @@ const PAIRS: usize = 61;
 
 /// `cpu_example`'s `sum_of_squares`, the same loop.
 fn sum_of_squares(n: u64, py: Python<'_>) -> u128 {
-    let mut py = py.at_cpython_pace(Loop::SumOfSquares);
     let mut total = 0;
-    for i in 0..n {
-        let i = u128::from(black_box(i));
+    for i in py.range(Loop::SumOfSquares, n) {
+        let i = u128::from(i);
         total += i * i;
-        py.backward_jump();
     }
     total
 }

@@ -18,13 +18,14 @@
 use std::fmt::Display;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::cli::{self, CommonArgs, exit_with, usage_error};
 use crate::error::Failure;
 use crate::gil::{self, Loop, Pace, pace};
 use crate::progress::Progress;
 use crate::report::{self, Report};
+use crate::timing;
 
 /// One program's run: made by [`Program::start`], ended by [`Program::run`].
 pub struct Program<'a> {
@@ -75,9 +76,7 @@ impl<'a> Program<'a> {
     /// Runs one mode, `work`, timed: `timed(function, *args)` in the `.py`.
     pub fn mode<R>(&self, name: &str, work: impl FnOnce() -> R) -> (R, Duration) {
         self.step(name);
-        let start = Instant::now();
-        let result = work();
-        (result, start.elapsed())
+        timing::timed(work)
     }
 
     /// The same for a mode that can fail: the failure ends the run.

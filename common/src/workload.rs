@@ -2,18 +2,13 @@
 //! checks its total against. `sum_of_squares` itself is in each teaching file that has it
 //! (`cpu_example`, `mp`), as each `.py` has its own.
 
-use std::hint::black_box;
-
 use crate::gil::{Loop, Python};
 
 /// The tutorial's `count_up()` and `count_down()`: `count = count + i` for `i in range(n)`.
 pub fn count(n: u64, py: Python<'_>) -> u128 {
-    let mut py = py.at_cpython_pace(Loop::Count);
     let mut count = 0;
-    for i in 0..n {
-        // black_box: the optimiser would otherwise replace the loop by n(n-1)/2.
-        count += u128::from(black_box(i));
-        py.backward_jump(); // the loop's backward jump: the GIL may change hands here
+    for i in py.range(Loop::Count, n) {
+        count += u128::from(i);
     }
     count
 }

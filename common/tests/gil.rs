@@ -56,7 +56,7 @@ fn stress(version: PythonVersion, threads: usize, check_points: u64) {
             let (gil, holders, finished) = (&gil, &holders, &finished);
             s.spawn(move || {
                 let mut random = Random(0x9E37_79B9_7F4A_7C15 ^ (t as u64 + 1));
-                gil.attach(|mut py| {
+                gil.attach(|py| {
                     holders.enter();
                     for i in 0..check_points {
                         match random.below(1000) {
@@ -131,7 +131,7 @@ fn other_thread_gets_in(version: PythonVersion, check: fn(Python<'_>), patience:
 fn every_version_hands_over_at_a_backward_jump() {
     for version in [PythonVersion::V3_12, PythonVersion::V3_9, PythonVersion::V2_7] {
         assert!(
-            other_thread_gets_in(version, |mut py| py.backward_jump(), Duration::from_secs(30)),
+            other_thread_gets_in(version, |py| py.backward_jump(), Duration::from_secs(30)),
             "{version:?}"
         );
     }
@@ -207,7 +207,7 @@ fn contended_cpu_threads_switch_at_the_interval() {
     thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                gil.attach(|mut py| {
+                gil.attach(|py| {
                     let start = Instant::now();
                     while start.elapsed() < Duration::from_millis(100) && !stop.load(SeqCst) {
                         py.backward_jump();
@@ -228,7 +228,7 @@ fn the_old_gil_never_asks_for_a_drop() {
     thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                gil.attach(|mut py| {
+                gil.attach(|py| {
                     for _ in 0..100_000 {
                         py.backward_jump();
                     }
@@ -261,7 +261,7 @@ fn the_old_gil_lets_go_every_101_ticks_once_a_second_thread_started() {
     // Alone, like CPython 2 before `PyEval_InitThreads`: no lock to let go of. One release: the
     // end of `attach`.
     let alone = old_gil();
-    alone.attach(|mut py| (0..ticks).for_each(|_| py.backward_jump()));
+    alone.attach(|py| (0..ticks).for_each(|_| py.backward_jump()));
     assert_eq!(releases(&alone, 0), 1);
     // A second thread attached first (thread 0; it waits, detached, for the other to finish):
     // now the holder, thread 1, lets go at every `--_Py_Ticker < 0`, the 101st tick, and at the
@@ -281,7 +281,7 @@ fn the_old_gil_lets_go_every_101_ticks_once_a_second_thread_started() {
         while two.timeline().0.is_empty() {
             thread::yield_now();
         }
-        two.attach(|mut py| (0..ticks).for_each(|_| py.backward_jump()));
+        two.attach(|py| (0..ticks).for_each(|_| py.backward_jump()));
         done.store(true, SeqCst);
     });
     let interval = CHECK_INTERVAL_TICKS as usize + 1;
@@ -297,7 +297,7 @@ fn free_threaded_threads_hold_nothing_and_run_together() {
     thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                gil.attach(|mut py| {
+                gil.attach(|py| {
                     barrier.wait();
                     py.backward_jump();
                     py.between_bytecodes();

@@ -60,7 +60,7 @@ impl Holders {
         self.0.fetch_sub(1, SeqCst);
     }
     /// A check point, during which this thread may lose the GIL.
-    fn check_point(&self, mut py: Python<'_>) {
+    fn check_point(&self, py: Python<'_>) {
         self.leave();
         py.backward_jump();
         self.enter();
@@ -129,7 +129,7 @@ fn forced_hand_off(flaw: Option<Flaw>) -> impl Fn() + Sync + Send {
         let holder = {
             let (gil, other_ran) = (gil.clone(), other_ran.clone());
             thread::spawn(move || {
-                gil.attach(|mut py| {
+                gil.attach(|py| {
                     while !other_ran.load(SeqCst) {
                         py.backward_jump();
                         thread::yield_now();
@@ -218,7 +218,7 @@ fn three_threads(version: PythonVersion, preemptions: usize) {
             .map(|i| {
                 let (gil, holders) = (gil.clone(), holders.clone());
                 thread::spawn(move || {
-                    gil.attach(|mut py| {
+                    gil.attach(|py| {
                         holders.enter();
                         holders.leave();
                         if i == 0 {

@@ -24,7 +24,6 @@ mod count;
 mod start_cost;
 mod worker;
 
-use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -41,12 +40,12 @@ use rayon::prelude::*;
 use worker::Task;
 
 fn sum_of_squares(n: u64, py: Python<'_>) -> u128 {
-    let mut py = py.at_cpython_pace(Loop::SumOfSquares); // New: in the GIL build, CPython's speed
     let mut total = 0;
-    for i in 0..n {
-        let i = u128::from(black_box(i)); // New: or the optimiser would sum in closed form
+    // range(n), and at each backward jump the check point where every CPython may hand the GIL
+    // over. New: in the GIL build each iteration also lasts what it lasts CPython (`py.range`).
+    for i in py.range(Loop::SumOfSquares, n) {
+        let i = u128::from(i);
         total += i * i;
-        py.backward_jump(); // the loop jumps back: here every CPython may hand the GIL over
     }
     total
 }

@@ -44,7 +44,7 @@ fn increment(counter: &AtomicU64, py: Python<'_>) {
 }
 
 fn worker(counter: &AtomicU64, increments: u64, py: Python<'_>) {
-    let mut py = py.at_cpython_pace(Loop::Increment); // New: in the GIL build, CPython's speed
+    let py = py.at_cpython_pace(Loop::Increment); // New: in the GIL build, CPython's speed
     for _ in 0..increments {
         increment(counter, py);
         py.backward_jump(); // every CPython version may hand the GIL over here

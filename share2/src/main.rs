@@ -43,7 +43,7 @@ fn increment(counter: &Mutex<u64>, py: Python<'_>) {
 } // lock.release()
 
 fn worker(counter: &Mutex<u64>, increments: u64, py: Python<'_>) {
-    let mut py = py.at_cpython_pace(Loop::LockedIncrement); // New: in the GIL build, CPython's speed
+    let py = py.at_cpython_pace(Loop::LockedIncrement); // New: in the GIL build, CPython's speed
     for _ in 0..increments {
         increment(counter, py);
         py.backward_jump();
@@ -53,7 +53,7 @@ fn worker(counter: &Mutex<u64>, increments: u64, py: Python<'_>) {
 // New (not in share2.py): what Rust would write instead of a lock, to compare their costs.
 /// One indivisible read-modify-write.
 fn atomic_worker(counter: &AtomicU64, increments: u64, py: Python<'_>) {
-    let mut py = py.at_cpython_pace(Loop::Increment);
+    let py = py.at_cpython_pace(Loop::Increment);
     for _ in 0..increments {
         counter.fetch_add(1, Relaxed);
         py.backward_jump();
@@ -63,7 +63,7 @@ fn atomic_worker(counter: &AtomicU64, increments: u64, py: Python<'_>) {
 // New (not in share2.py): or nothing shared while counting, the fastest of the three.
 /// Only this thread writes its slot; sum the slots at the end.
 fn sharded_worker(slot: &CachePadded<AtomicU64>, increments: u64, py: Python<'_>) {
-    let mut py = py.at_cpython_pace(Loop::Increment);
+    let py = py.at_cpython_pace(Loop::Increment);
     for _ in 0..increments {
         slot.store(slot.load(Relaxed) + 1, Relaxed);
         py.backward_jump();

@@ -58,7 +58,7 @@ pub use old_gil::CHECK_INTERVAL_TICKS;
 use old_gil::OldGil;
 pub use pace::{Loop, Pace};
 pub use stats::GilStats;
-pub use token::Python;
+pub use token::{Python, Range};
 use token::{Release, ThreadState};
 
 use crate::latency::HOUR_US;

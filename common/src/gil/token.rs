@@ -1,6 +1,7 @@
 //! The `Python` token, PyO3's word for "this thread holds the GIL", and its check points: where a
 //! running thread may hand the GIL over, and how blocking work lets go of it.
 
+use std::hint::black_box;
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::config::Model;
@@ -32,16 +33,12 @@ pub struct Python<'py> {
     pub(super) pace: Option<PythonVersion>,
     /// The loop running now at that pace: what each check point spins for (see [`pace`]).
     pub(super) current: Option<Paced>,
-    /// At Rust's pace, how many backward jumps one eval-breaker check stands for
-    /// ([`iterations_per_check`]), and how many are left before the next check.
-    every: u32,
-    left: u32,
 }
 
 impl<'py> Python<'py> {
     /// A token for code that runs with no GIL at all: plain Rust.
     pub fn native() -> Self {
-        Self { thread: None, pace: None, current: None, every: 1, left: 1 }
+        Self { thread: None, pace: None, current: None }
     }
 
     /// A token made by `attach`: holding `thread`'s GIL (if any), keeping `pace`'s speed (if any).
@@ -54,35 +51,36 @@ impl<'py> Python<'py> {
 
     /// The same token, for a loop of kind `work`: with `--pace cpython` (the GIL build's
     /// default) each of its iterations, from one backward jump to the next, then lasts what it
-    /// lasts CPython. At Rust's pace, the loop's check points are thinned out as
-    /// [`iterations_per_check`] says; with no GIL at all they do nothing either way.
+    /// lasts CPython. Natively, the token is unchanged.
     pub fn at_cpython_pace(self, work: Loop) -> Self {
-        let every = iterations_per_check(work);
-        Self {
-            current: self.pace.map(|version| Paced::new(version, work)),
-            every,
-            left: every,
-            ..self
-        }
+        Self { current: self.pace.map(|version| Paced::new(version, work)), ..self }
     }
 
     /// An eval-breaker check point at a loop's backward jump (or a call): every CPython version
-    /// checks here, so the holder may hand the GIL over at this point. At Rust's pace, one in
-    /// [`iterations_per_check`] checks, counted in the token: hence `&mut self`.
+    /// checks here, so the holder may hand the GIL over at this point.
     #[inline(always)]
-    pub fn backward_jump(&mut self) {
+    pub fn backward_jump(self) {
         if let Some(paced) = self.current {
             spin(paced.before_jump);
         }
-        let Some(thread) = self.thread else { return };
-        match self.current {
-            Some(paced) => thread.check_point(paced.ticks_jump),
-            None if self.left <= 1 => {
-                self.left = self.every;
-                thread.check_point(1);
-            }
-            None => self.left -= 1,
+        if let Some(thread) = self.thread {
+            thread.check_point(self.current.map_or(1, |paced| paced.ticks_jump));
         }
+    }
+
+    /// `range(n)` for a loop of kind `work`, its backward jump's check point included: at
+    /// CPython's pace one at every iteration, which then lasts what it lasts CPython; at Rust's
+    /// one in [`iterations_per_check`] (the loop stays as fast as without a GIL); with no GIL,
+    /// none. Each `i` goes through `black_box`, so the optimiser cannot replace the loop by a
+    /// closed form: it runs `n` times.
+    pub fn range(self, work: Loop, n: u64) -> Range<'py> {
+        let py = self.at_cpython_pace(work);
+        let every = match (py.thread, py.current) {
+            (None, None) => u64::MAX, // plain Rust: nothing to check
+            (_, Some(_)) => 1,
+            (Some(_), None) => u64::from(iterations_per_check(work)),
+        };
+        Range { py, i: 0, stop: 0, n, every }
     }
 
     /// A check point between two bytecodes of one statement, e.g. between the read and the write
@@ -132,6 +130,36 @@ impl<'py> Python<'py> {
                 self.detach(|| lock.lock().unwrap_or_else(|p| p.into_inner()))
             }
         }
+    }
+}
+
+/// `range(n)` with its loop's check points: see [`Python::range`].
+pub struct Range<'py> {
+    py: Python<'py>,
+    i: u64,
+    /// Where the next check point falls: the end of this stretch of `every` iterations.
+    stop: u64,
+    n: u64,
+    every: u64,
+}
+
+impl Iterator for Range<'_> {
+    type Item = u64;
+
+    /// One compare a step, as in a plain `0..n` (it is the loop's own bound), and a check point
+    /// at the start of each stretch: the backward jump of the iteration before.
+    #[inline(always)]
+    fn next(&mut self) -> Option<u64> {
+        if self.i == self.stop {
+            if self.i == self.n {
+                return None;
+            }
+            self.py.backward_jump();
+            self.stop = self.n.min(self.i.saturating_add(self.every));
+        }
+        let i = self.i;
+        self.i += 1;
+        Some(black_box(i))
     }
 }
 
