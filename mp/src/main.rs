@@ -71,6 +71,8 @@ fn processes(
     Ok((worker::numbers(&outputs, &pids)?, pids))
 }
 
+// def interpreters_module(): no twin; the model has interpreters with a GIL each in every build.
+
 /// A thread per interpreter, each with its own GIL (PEP 684): the results, and its switches (0).
 fn interpreters(n: u64, workers: u64) -> Result<Finished<u128>, Failure> {
     let own_gil = gil::global().map(Gil::config);
