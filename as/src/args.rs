@@ -41,6 +41,7 @@ pub struct Cli {
 #[derive(clap::Subcommand)]
 pub enum Scenario {
     /// freeCodeCamp's employees and projects: two database fetches, one by one, then together
+    #[command(allow_negative_numbers = true)]
     #[command(after_help = "Limits: --latency-ms at most 60000; the largest run takes about 3 \
 minutes (three latencies).")]
     Fetch(fetch::Args),

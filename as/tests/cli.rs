@@ -90,3 +90,8 @@ fn a_blocking_call_stalls_every_task_and_spawn_blocking_does_not() {
     assert!(waits(0) >= 5.0, "blocking: {json}");
     assert!(waits(1) < 2.5, "spawn_blocking: {json}");
 }
+
+#[test]
+fn a_negative_value_names_its_flag() {
+    assert_refused(BIN, &["fetch", "--latency-ms", "-1"], 2, "--latency-ms");
+}

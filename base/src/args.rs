@@ -39,6 +39,7 @@ pub struct Cli {
 #[derive(clap::Subcommand)]
 pub enum Scenario {
     /// Sessions to many simulated network devices: sequential, threads, processes, async
+    #[command(allow_negative_numbers = true)]
     #[command(
         after_help = "Limits: at most 5000 sessions, and a sweep that takes at most an hour: \
 a session takes about one --latency-ms, one after the other in sequential, --pool at a time in \
@@ -46,8 +47,12 @@ processes. Longer than a second, a run shows its progress on a terminal's stderr
     )]
     Devices(devices::Args),
     /// The convoy effect: an I/O thread's round trips, alone and beside a CPU-bound thread
-    #[command(after_help = "Limits: at most 100000 round trips; under the GIL each may wait one \
-switch interval, and --round-trips x --switch-interval is at most an hour.")]
+    #[command(allow_negative_numbers = true)]
+    #[command(
+        after_help = "Limits: at most 100000 round trips in each mode, and at most an hour in all: \
+a round trip takes a latency, and beside the CPU thread under the GIL it may wait one switch \
+interval more."
+    )]
     Convoy(convoy::Args),
 }
 

@@ -59,12 +59,14 @@ fn cpu_thread(stop: &AtomicBool, py: Python<'_>) {
 /// `base convoy`: the I/O thread alone, then beside a CPU-bound thread.
 pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let latency = Duration::from_secs_f64(args.latency_ms / 1000.0);
-    if let Some(gil) = gil::global().filter(|_| gil::under_gil()) {
-        // Beside the CPU thread, each round trip may wait up to a switch interval for the GIL.
-        let estimate =
-            (gil.config().switch_interval + latency).saturating_mul(args.round_trips as u32);
-        program.limit_time(estimate, "--round-trips x --switch-interval");
-    }
+    // Alone, a round trip takes a latency; beside the CPU thread, under a GIL, it may also wait
+    // a switch interval for the GIL.
+    let interval = match gil::global().filter(|_| gil::under_gil()) {
+        Some(gil) => gil.config().switch_interval,
+        None => Duration::ZERO,
+    };
+    let estimate = (latency * 2 + interval).saturating_mul(args.round_trips as u32);
+    program.limit_time(estimate, "--round-trips x (--latency-ms, --switch-interval)");
     let lab = Lab::start(&[Behaviour::Normal], latency, 0)
         .map_err(|e| Failure::Setup(format!("cannot start the device: {e}")))?;
     let mut session = Session::open(lab.addrs[0], latency).map_err(Failure::Io)?;

@@ -230,3 +230,33 @@ fn threads_wait_at_the_same_time() {
     assert!(waits(0) >= 5.0, "sequential: {json}");
     assert!(waits(1) < 2.5, "threads: {json}");
 }
+
+#[test]
+fn a_negative_value_names_its_flag() {
+    for (args, flag) in [
+        (&["devices", "--sessions", "-1"][..], "--sessions"),
+        (&["devices", "--latency-ms", "-1"], "--latency-ms"),
+        (&["devices", "--pool", "-1"], "--pool"),
+        (&["convoy", "--latency-ms", "-0.1"], "--latency-ms"),
+    ] {
+        assert_refused(BIN, args, 2, flag);
+    }
+}
+
+#[test]
+fn a_convoy_over_an_hour_is_refused_in_either_build() {
+    // Alone, then beside the CPU thread: 2 x 100000 round trips of a second at least.
+    assert_refused(
+        BIN,
+        &["convoy", "--round-trips", "100000", "--latency-ms", "1000"],
+        2,
+        "--round-trips",
+    );
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn the_convoy_estimate_counts_both_modes() {
+    // 100000 x 31 ms alone, and 100000 x (31 ms + a 5 ms interval) beside: 1.9 hours.
+    assert_refused(BIN, &["convoy", "--round-trips", "100000", "--latency-ms", "31"], 2, "hours");
+}

@@ -113,6 +113,7 @@ fn install_gil(args: &CommonArgs, program: &str) {
             (args.pace.is_some(), "--pace"),
             (args.timeline, "--timeline"),
             (args.timeline_svg.is_some(), "--timeline-svg"),
+            (args.spin_units_per_ns.is_some(), "--spin-units-per-ns"),
         ];
         if let Some((_, flag)) = used.iter().find(|(used, _)| *used) {
             usage_error(&format!(

@@ -210,3 +210,25 @@ fn an_unwritable_timeline_is_refused_before_the_run() {
         "/nonexistent/x.svg",
     );
 }
+
+#[cfg(feature = "gil")]
+#[test]
+fn the_pace_is_recorded_in_the_json_and_the_header() {
+    for (args, pace) in
+        [(&["--n", "1000"][..], "cpython"), (&["--n", "1000", "--pace", "native"], "native")]
+    {
+        assert_eq!(run_json(BIN, args)["gil_stats"]["pace"], pace, "{args:?}");
+    }
+    let output = Command::new(BIN).args(["--n", "1000", "--pace", "native"]).assert().success();
+    let text = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    assert!(text.lines().next().unwrap().contains("at Rust's pace (--pace native)"), "{text}");
+}
+
+#[test]
+fn a_hidden_calibration_is_validated_like_any_option() {
+    // 10^30 spin units a nanosecond would make one iteration outlast the hour's limit.
+    assert_refused(BIN, &["--n", "1000", "--spin-units-per-ns", "1e30"], 2, "--spin-units-per-ns");
+    if !cfg!(feature = "gil") {
+        assert_refused(BIN, &["--spin-units-per-ns", "1"], 2, "--features gil");
+    }
+}

@@ -46,18 +46,21 @@ pub struct Cli {
 #[derive(clap::Subcommand)]
 pub enum Scenario {
     /// freeCodeCamp's add(a, b) and sub(a, b): one after the other, by two threads, by two processes
+    #[command(allow_negative_numbers = true)]
     #[command(
         after_help = "Limits: --unit-ms at most 50000; a run lasts 70 units (30 + 20 + 20), \
 so the largest takes about 58 minutes."
     )]
     AddSub(add_sub::Args),
     /// freeCodeCamp's count_up/count_down: sequential vs threads vs processes (25.8/24.5/8.3 s)
+    #[command(allow_negative_numbers = true)]
     #[command(
         after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
 (three modes of 2 x N iterations, 0.75 ns each natively, 20 to 50 ns at CPython's pace)."
     )]
     Count(count::Args),
     /// The price of starting: a thread, a tokio task, an interpreter, a worker process, many times each
+    #[command(allow_negative_numbers = true)]
     #[command(after_help = "Limits: --starts at most 100000; the largest run takes about 3 \
 minutes (a worker process takes 1.5 to 3 ms to start and join).")]
     StartCost(start_cost::Args),

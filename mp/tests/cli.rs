@@ -474,3 +474,9 @@ fn workers_keep_the_parents_pace_calibration() {
         "the worker did not keep its parent's calibration: {handed_down} s vs {measured} s"
     );
 }
+
+#[test]
+fn a_negative_value_names_its_flag() {
+    assert_refused(BIN, &["count", "--n", "-1"], 2, "--n");
+    assert_refused(BIN, &["add-sub", "--unit-ms", "-5"], 2, "--unit-ms");
+}

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{Gil, PythonVersion};
+use super::{Gil, Pace, PythonVersion};
 use crate::timeline::Timeline;
 
 impl Gil {
@@ -20,6 +20,7 @@ impl Gil {
             python: self.config.version,
             has_gil: self.config.version.has_gil(),
             switch_interval: self.config.switch_interval,
+            pace: self.config.pace,
             switches: state.switches + old_switches,
             drop_requests: state.drop_requests,
             wait_p50_ms: ms(0.50),
@@ -42,6 +43,8 @@ pub struct GilStats {
     /// False on the free-threaded interpreter: nothing to switch, nothing to wait for.
     pub has_gil: bool,
     pub switch_interval: Duration,
+    /// Whose speed the loops ran at (`--pace`).
+    pub pace: Pace,
     /// Hand-offs from one thread to another.
     pub switches: u64,
     /// Times a waiter timed out and asked the holder to drop the GIL.
@@ -58,6 +61,7 @@ impl GilStats {
             "python": self.python.as_str(),
             "gil_enabled": self.has_gil,
             "switch_interval_ms": self.switch_interval.as_secs_f64() * 1000.0,
+            "pace": match self.pace { Pace::Cpython => "cpython", Pace::Native => "native" },
             "switches": self.switches,
             "drop_requests": self.drop_requests,
             "wait_ms": {"p50": self.wait_p50_ms, "p99": self.wait_p99_ms, "max": self.wait_max_ms},

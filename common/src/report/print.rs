@@ -3,6 +3,7 @@
 
 use super::{Report, profile};
 use crate::cli::CommonArgs;
+use crate::gil::{Gil, Pace};
 use crate::{gil, out, outln};
 
 /// Prints the report. A write that fails ends the program ([`crate::output`]); a timeline file
@@ -65,12 +66,13 @@ fn header(report: &Report) -> String {
         .collect();
     let gil = match gil::global() {
         Some(gil) if !gil.config().version.has_gil() => {
-            "free-threaded CPython 3.13t model: no GIL".to_string()
+            format!("free-threaded CPython 3.13t model: no GIL, {}", pace(gil))
         }
         Some(gil) => format!(
-            "simulated GIL of CPython {}, switch interval {} ms",
+            "simulated GIL of CPython {}, switch interval {} ms, {}",
             gil.config().version.as_str(),
-            gil.config().switch_interval.as_secs_f64() * 1000.0
+            gil.config().switch_interval.as_secs_f64() * 1000.0,
+            pace(gil)
         ),
         None => "no GIL: native Rust threads".to_string(),
     };
@@ -82,4 +84,12 @@ fn header(report: &Report) -> String {
         gil,
         crate::cli::cores()
     )
+}
+
+/// Whose speed the loops ran at, for the header.
+fn pace(gil: &Gil) -> &'static str {
+    match gil.config().pace {
+        Pace::Cpython => "at CPython's pace",
+        Pace::Native => "at Rust's pace (--pace native)",
+    }
 }
