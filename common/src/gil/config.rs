@@ -81,7 +81,7 @@ impl PythonVersion {
 /// CPython's default switch interval: `sys.getswitchinterval()` is 0.005.
 pub const DEFAULT_SWITCH_INTERVAL: Duration = Duration::from_millis(5);
 
-/// How a [`Gil`] behaves.
+/// How a [`Gil`](super::Gil) behaves.
 #[derive(Clone, Debug)]
 pub struct GilConfig {
     /// Whose switching to imitate.

@@ -23,7 +23,7 @@ impl Drop for Release<'_, '_> {
     }
 }
 
-/// Proof that this thread holds the GIL, handed out by [`Gil::attach`] and [`attach`]: PyO3's
+/// Proof that this thread holds the GIL, handed out by [`Gil::attach`] and [`attach`](super::attach): PyO3's
 /// `Python<'py>`. A native token (the build without the `gil` feature) holds nothing, and its
 /// check points compile to nothing.
 #[derive(Clone, Copy)]
