@@ -95,3 +95,8 @@ fn a_blocking_call_stalls_every_task_and_spawn_blocking_does_not() {
 fn a_negative_value_names_its_flag() {
     assert_refused(BIN, &["fetch", "--latency-ms", "-1"], 2, "--latency-ms");
 }
+
+#[test]
+fn help_wraps_to_the_terminal() {
+    common::testing::assert_help_wraps(BIN, &[]);
+}

@@ -260,3 +260,8 @@ fn the_convoy_estimate_counts_both_modes() {
     // 100000 x 31 ms alone, and 100000 x (31 ms + a 5 ms interval) beside: 1.9 hours.
     assert_refused(BIN, &["convoy", "--round-trips", "100000", "--latency-ms", "31"], 2, "hours");
 }
+
+#[test]
+fn help_wraps_to_the_terminal() {
+    common::testing::assert_help_wraps(BIN, &[]);
+}

@@ -51,7 +51,8 @@ fn the_table_names_each_mode_and_the_build() {
 
 #[test]
 fn help_documents_every_option_and_default() {
-    let output = Command::new(BIN).arg("--help").assert().success();
+    // A wide terminal, so that each default stays on one line.
+    let output = Command::new(BIN).arg("--help").env("COLUMNS", "1000").assert().success();
     let help = String::from_utf8(output.get_output().stdout.clone()).unwrap();
     for option in [
         "--n",
@@ -231,4 +232,9 @@ fn a_hidden_calibration_is_validated_like_any_option() {
     if !cfg!(feature = "gil") {
         assert_refused(BIN, &["--spin-units-per-ns", "1"], 2, "--features gil");
     }
+}
+
+#[test]
+fn help_wraps_to_the_terminal() {
+    common::testing::assert_help_wraps(BIN, &[]);
 }

@@ -480,3 +480,13 @@ fn a_negative_value_names_its_flag() {
     assert_refused(BIN, &["count", "--n", "-1"], 2, "--n");
     assert_refused(BIN, &["add-sub", "--unit-ms", "-5"], 2, "--unit-ms");
 }
+
+#[test]
+fn help_wraps_to_the_terminal() {
+    common::testing::assert_help_wraps(BIN, &[]);
+}
+
+#[test]
+fn a_subcommand_help_wraps_too() {
+    common::testing::assert_help_wraps(BIN, &["count"]);
+}

@@ -96,3 +96,8 @@ fn bad_input_is_refused_with_one_line() {
 fn output_that_cannot_be_written_fails_well() {
     common::testing::assert_output_failures(BIN, &["--increments", "1000"]);
 }
+
+#[test]
+fn help_wraps_to_the_terminal() {
+    common::testing::assert_help_wraps(BIN, &[]);
+}

@@ -77,3 +77,8 @@ fn the_increments_under_the_lock_are_limited() {
         "--workers x --increments",
     );
 }
+
+#[test]
+fn help_wraps_to_the_terminal() {
+    common::testing::assert_help_wraps(BIN, &[]);
+}

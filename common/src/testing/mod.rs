@@ -178,3 +178,17 @@ pub fn assert_succeeded_or_failed_in_one_line(outcome: &Exited) {
         assert!(!outcome.stderr.contains(word), "{outcome:?}");
     }
 }
+
+/// `--help` on a 40-column terminal (`COLUMNS=40`) wraps every line to 40 columns.
+pub fn assert_help_wraps(bin: &str, args: &[&str]) {
+    let output = Command::new(bin).args(args).arg("--help").env("COLUMNS", "40").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{bin} {args:?} --help");
+    let help = String::from_utf8_lossy(&output.stdout);
+    for line in help.lines() {
+        assert!(
+            line.chars().count() <= 40,
+            "{bin} {args:?} --help, a line of {} columns: {line}",
+            line.chars().count()
+        );
+    }
+}
