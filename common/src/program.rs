@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use crate::cli::{self, CommonArgs, exit_with, usage_error};
 use crate::error::Failure;
-use crate::gil::{self, Loop, Pace, pace};
+use crate::gil::{self, Loop, Pace, PythonVersion, pace};
 use crate::progress::Progress;
 use crate::report::{self, Report};
 use crate::timing;
@@ -128,6 +128,18 @@ fn install_gil(args: &CommonArgs, program: &str) {
              (free-threaded) has none: choose another --python",
         );
     }
+    if args.timeline && args.json {
+        usage_error(
+            "--timeline draws in the terminal, and --json prints only one JSON object: use \
+             --timeline-svg FILE with --json",
+        );
+    }
+    if args.switch_interval.is_some() && args.python == Some(PythonVersion::V2_7) {
+        usage_error(
+            "--switch-interval: CPython 2.7 has no switch interval (its GIL is released every \
+             100 ticks, sys.setcheckinterval); choose --python 3.9 or later",
+        );
+    }
     if let Some(path) = &args.timeline_svg
         && let Err(error) = check_writable(path)
     {
@@ -139,14 +151,27 @@ fn install_gil(args: &CommonArgs, program: &str) {
     gil::install(args.gil_config());
 }
 
-/// Whether `path` can be written, checked before the run and leaving no trace: an existing file
-/// is opened for writing (not truncated); a new one is created, then removed.
+/// Whether `path` can be written, checked before the run and leaving no trace: an existing
+/// regular file is opened for writing (not truncated); a new one is created, then removed. A
+/// symbolic link is followed to the file it names, which is written through, the link kept; a
+/// FIFO, a device or a directory is refused (opening a FIFO would block until a reader comes).
 fn check_writable(path: &Path) -> std::io::Result<()> {
-    if path.exists() {
-        std::fs::OpenOptions::new().write(true).open(path).map(drop)
-    } else {
-        std::fs::File::create(path)?;
-        std::fs::remove_file(path)
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let link = std::fs::read_link(path)?;
+            path.parent().map_or(link.clone(), |dir| dir.join(&link))
+        }
+        _ => path.to_path_buf(),
+    };
+    match std::fs::metadata(&target) {
+        Ok(meta) if meta.is_file() => {
+            std::fs::OpenOptions::new().write(true).open(&target).map(drop)
+        }
+        Ok(_) => Err(std::io::Error::other("not a regular file")),
+        Err(_) => {
+            std::fs::OpenOptions::new().write(true).create_new(true).open(&target)?;
+            std::fs::remove_file(&target)
+        }
     }
 }
 

@@ -28,10 +28,8 @@ impl Progress {
             return Self { bar: None };
         }
         let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::hidden());
-        let style = ProgressStyle::with_template(
-            "{spinner} {prefix}: {msg} (step {pos} of {len}), {elapsed} so far",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let style = ProgressStyle::with_template("{spinner} {prefix}: {msg}, {elapsed} so far")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
         bar.set_style(style);
         bar.set_prefix(program.to_string());
         bar.enable_steady_tick(Duration::from_millis(200));
@@ -56,8 +54,12 @@ impl Progress {
     /// The next step starts: `what` is running now.
     pub fn step(&self, what: &str) {
         if let Some(bar) = &self.bar {
-            bar.set_message(what.to_string());
-            bar.inc(1);
+            // The step's number is part of the message, set in one call: a frame drawn between
+            // two calls would show the new name beside the previous number.
+            let step = bar.position() + 1;
+            bar.set_position(step);
+            let steps = bar.length().unwrap_or(step).max(step);
+            bar.set_message(format!("{what} (step {step} of {steps})"));
         }
     }
 }

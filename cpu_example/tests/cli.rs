@@ -238,3 +238,36 @@ fn a_hidden_calibration_is_validated_like_any_option() {
 fn help_wraps_to_the_terminal() {
     common::testing::assert_help_wraps(BIN, &[]);
 }
+
+#[cfg(feature = "gil")]
+#[test]
+fn a_timeline_link_is_written_through_and_kept() {
+    let dir = std::env::temp_dir().join(format!("cpu_example_link_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let link = dir.join("link.svg");
+    std::os::unix::fs::symlink("picture.svg", &link).unwrap();
+    Command::new(BIN).args(["--n", "1000", "--timeline-svg"]).arg(&link).assert().success();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "link replaced");
+    let picture = std::fs::read_to_string(dir.join("picture.svg")).unwrap();
+    assert!(picture.starts_with("<svg"), "{picture}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn a_timeline_that_is_not_a_file_is_refused_before_the_run() {
+    let fifo = std::env::temp_dir().join(format!("cpu_example_fifo_{}", std::process::id()));
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let path = fifo.to_str().unwrap();
+    // Opening a FIFO for writing would block until a reader came: refused instead.
+    assert_refused(BIN, &["--n", "1000", "--timeline-svg", path], 1, "not a regular file");
+    std::fs::remove_file(&fifo).unwrap();
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn options_that_cannot_apply_are_refused() {
+    // assert_refused adds --json itself.
+    assert_refused(BIN, &["--timeline"], 2, "--timeline-svg FILE with --json");
+    assert_refused(BIN, &["--python", "2.7", "--switch-interval", "1"], 2, "2.7 has no switch");
+}
