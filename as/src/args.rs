@@ -13,7 +13,8 @@ use crate::fetch;
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
 #[command(
     after_help = "Limits: the modes chosen may take an hour in all: sequential and blocking \
-take --tasks x --delay-ms each, spawn_blocking that divided by its min(32, cores + 4) threads \
+take --tasks x --delay-ms each (sequential a millisecond more a task: tokio's timer ticks every \
+millisecond), spawn_blocking that divided by its min(32, cores + 4) threads \
 (asyncio.to_thread's pool), gather one delay. Longer than a second, a run shows its progress on \
 a terminal's stderr."
 )]
@@ -62,11 +63,14 @@ impl Mode {
         [Mode::Sequential, Mode::Gather, Mode::Blocking, Mode::SpawnBlocking];
 
     /// About how long this mode takes: sequential and blocking one wait per task, gather one
-    /// wait, spawn_blocking one per `pool` tasks.
+    /// wait, spawn_blocking one per `pool` tasks. A tokio sleep ends at the next tick of its
+    /// 1 ms timer after its delay (a 3 ms sleep took 4.1 ms): one more millisecond each.
     pub fn estimate(self, tasks: u64, delay: Duration, pool: usize) -> Duration {
+        let tokio_sleep = delay + Duration::from_millis(1);
         match self {
-            Mode::Sequential | Mode::Blocking => delay.saturating_mul(tasks as u32),
-            Mode::Gather => delay,
+            Mode::Sequential => tokio_sleep.saturating_mul(tasks as u32),
+            Mode::Blocking => delay.saturating_mul(tasks as u32),
+            Mode::Gather => tokio_sleep,
             Mode::SpawnBlocking => delay.saturating_mul(tasks.div_ceil(pool as u64) as u32),
         }
     }

@@ -100,3 +100,14 @@ fn a_negative_value_names_its_flag() {
 fn help_wraps_to_the_terminal() {
     common::testing::assert_help_wraps(BIN, &[]);
 }
+
+#[test]
+fn the_hour_counts_tokio_timer_ticks() {
+    // 10^6 tokio sleeps of 3 ms take 4 ms each, with the timer's tick: 67 minutes.
+    assert_refused(
+        BIN,
+        &["--tasks", "1000000", "--delay-ms", "3", "--modes", "sequential"],
+        2,
+        "hours",
+    );
+}

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::devices::{Behaviour, Lab, Session};
 use common::error::Failure;
-use common::gil::{self, Python};
+use common::gil::{self, Python, PythonVersion};
 use common::latency::Latencies;
 use common::program::Program;
 use common::report::{Report, Run};
@@ -106,25 +106,36 @@ pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     Ok(report)
 }
 
-/// What the two medians show.
+/// What the two medians show, said from what was measured: a convoy only where one formed.
 fn conclusion(alone_p50: f64, beside_p50: f64) -> String {
     let ratio = beside_p50 / alone_p50.max(0.001);
-    if gil::under_gil() {
-        format!(
-            "Beside a CPU-bound thread, a round trip's median is {beside_p50:.3} ms, {ratio:.1}x \
-             the {alone_p50:.3} ms it takes alone: while the device answers, the CPU thread takes \
-             the GIL, and the I/O thread waits for it until its drop request, a switch interval \
-             later, makes the CPU thread let go (the convoy effect)."
-        )
-    } else {
-        format!(
-            "Beside a CPU-bound thread, a round trip's median is {beside_p50:.3} ms, {ratio:.1}x \
-             the {alone_p50:.3} ms it takes alone: with no GIL the two threads run side by side{}.",
-            if gil::free_threaded() {
-                ", as on free-threaded CPython 3.13t: no convoy without a GIL"
-            } else {
-                " (build with --features gil for the convoy)"
-            }
-        )
+    let medians = format!(
+        "Beside a CPU-bound thread, a round trip's median is {beside_p50:.3} ms, {ratio:.1}x the \
+         {alone_p50:.3} ms it takes alone"
+    );
+    let version = gil::global().map(|gil| gil.config().version);
+    match version {
+        Some(PythonVersion::V2_7) => format!(
+            "{medians}: CPython 2's old GIL has no switch interval and no drop request; its holder \
+             lets go every 100 ticks, a few microseconds, so the I/O thread gets it back at once: \
+             no convoy."
+        ),
+        Some(v) if v.has_gil() && ratio >= 2.0 => format!(
+            "{medians}: while the device answers, the CPU thread takes the GIL, and the I/O thread \
+             waits for it until its drop request, a switch interval later, makes the CPU thread \
+             let go (the convoy effect)."
+        ),
+        Some(v) if v.has_gil() => format!(
+            "{medians}: no convoy this time; the I/O thread got the GIL back without waiting a \
+             switch interval (a busy machine, or a latency too short for the CPU thread to take it)."
+        ),
+        Some(_) => format!(
+            "{medians}: with no GIL the two threads run side by side, as on free-threaded CPython \
+             3.13t: no convoy without a GIL."
+        ),
+        None => format!(
+            "{medians}: with no GIL the two threads run side by side (build with --features gil \
+             for the convoy)."
+        ),
     }
 }

@@ -153,9 +153,17 @@ pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     Ok(report)
 }
 
-/// Refuses, before any device starts, ports past 65535 (exit 2) and more sessions than the
-/// open-file limit allows (exit 1).
+/// Refuses, before any device starts, more misbehaving kinds than sessions and ports past 65535
+/// (exit 2), and more sessions than the open-file limit allows (exit 1).
 fn check(args: &Args, largest: u64) -> Result<(), Failure> {
+    let smallest = args.sessions.iter().copied().min().unwrap_or(1);
+    if args.misbehave.len() as u64 > smallest {
+        usage_error(&format!(
+            "--misbehave lists {} kinds, but the sweep's smallest point has {smallest} sessions: \
+             each kind needs a device of its own (fewer kinds, or more --sessions)",
+            args.misbehave.len()
+        ));
+    }
     if args.port != 0 && u64::from(args.port) + largest - 1 > 65_535 {
         usage_error(&format!(
             "--port {} with --sessions up to {largest}: the devices' ports would run past 65535 \
@@ -203,7 +211,8 @@ fn estimate(plan: &[(u64, Mode)], latency: Duration, pool: u64) -> Duration {
     plan.iter().map(one).sum()
 }
 
-/// One row of the table: the sessions' latencies, errors and the mode's peak memory.
+/// One row of the table: the sessions answered a second, their latencies, the errors and the
+/// mode's peak memory.
 fn row(mode: Mode, sessions: u64, seconds: Duration, results: &Sessions, peak_kb: u64) -> Run {
     let mut latencies = Latencies::new();
     let mut errors: Vec<&String> = Vec::new();
@@ -214,16 +223,18 @@ fn row(mode: Mode, sessions: u64, seconds: Duration, results: &Sessions, peak_kb
         }
     }
     let summary = latencies.summary();
+    // With no session answered there is no latency to show: null, not 0.
+    let answered_ms = |ms: f64| if summary.count > 0 { json!(ms) } else { json!(null) };
     let mut reasons = errors.clone();
     reasons.sort();
     reasons.dedup();
     Run::new(mode.name(), seconds)
         .with("sessions", sessions)
         .with("answered", summary.count)
-        .with("sessions_per_s", sessions as f64 / seconds.as_secs_f64())
+        .with("sessions_per_s", summary.count as f64 / seconds.as_secs_f64())
         .with("peak_rss_mb", peak_kb as f64 / 1024.0)
-        .with("p50_ms", summary.p50_ms)
-        .with("p99_ms", summary.p99_ms)
+        .with("p50_ms", answered_ms(summary.p50_ms))
+        .with("p99_ms", answered_ms(summary.p99_ms))
         .with("errors", errors.len())
         .with("error_reasons", json!(reasons))
 }

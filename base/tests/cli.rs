@@ -265,3 +265,59 @@ fn the_convoy_estimate_counts_both_modes() {
 fn help_wraps_to_the_terminal() {
     common::testing::assert_help_wraps(BIN, &[]);
 }
+
+#[test]
+fn a_sweep_over_an_hour_is_refused_before_any_device_starts() {
+    // Under `ulimit -n 100` the devices could not even start: the hour's refusal comes first.
+    let line = format!(
+        "ulimit -n 100; exec {BIN} devices --sessions 5000 --latency-ms 60000 --modes processes \
+         --pool 64"
+    );
+    let output = std::process::Command::new("sh").args(["-c", &line]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("hours") && stderr.lines().count() == 1, "{stderr}");
+}
+
+#[test]
+fn every_misbehaving_kind_needs_a_device_of_its_own() {
+    assert_refused(
+        BIN,
+        &["devices", "--sessions", "1", "--misbehave", "refuse,reset"],
+        2,
+        "--misbehave",
+    );
+}
+
+#[test]
+fn no_session_answered_shows_no_latency() {
+    let json = run_json(
+        BIN,
+        &["devices", "--sessions", "1", "--misbehave", "refuse", "--latency-ms", "1"],
+    );
+    for run in json["runs"].as_array().unwrap() {
+        assert_eq!(run["answered"], 0, "{run}");
+        assert!(run["p50_ms"].is_null() && run["p99_ms"].is_null(), "{run}");
+        assert_eq!(run["sessions_per_s"], 0.0, "{run}");
+    }
+}
+
+#[test]
+fn a_missing_value_is_said_on_one_line() {
+    let outcome = common::testing::run(BIN, &["--modes", "threads,"]);
+    assert_eq!(outcome.code, Some(2), "{outcome:?}");
+    assert_eq!(outcome.stderr.lines().count(), 1, "{outcome:?}");
+    assert!(!outcome.stderr.contains("\\n"), "a literal \\n: {outcome:?}");
+}
+
+#[cfg(feature = "gil")]
+#[test]
+fn the_old_gil_forms_no_convoy_and_says_so() {
+    let output = std::process::Command::new(BIN)
+        .args(["convoy", "--round-trips", "50", "--python", "2.7"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("no drop request") && text.contains("no convoy"), "{text}");
+    assert!(!text.contains("(the convoy effect)"), "{text}");
+}

@@ -107,6 +107,10 @@ fn conclusion(speedup: f64, workers: u64) -> String {
              100 ticks and takes it straight back, while the other threads wake up on other cores \
              for nothing."
             .to_string(),
+        Some(_) if speedup >= 1.15 => ": under the GIL only one thread runs Python code at a \
+             time, so this gain is not the threads' (a run of a few switch intervals, or a busy \
+             machine, shows noise: try a larger --n)."
+            .to_string(),
         Some(_) => ": under the GIL only one thread runs Python code at a time, so for CPU-bound \
              work threads are no faster (like python3 cpu_example.py)."
             .to_string(),

@@ -7,7 +7,7 @@ use common::cli::{CommonArgs, limits};
 #[derive(Parser)]
 #[command(version, about, long_about = None, allow_negative_numbers = true)]
 #[command(after_help = "Limits: sizes that would take more than an hour on 2 cores are refused \
-(estimated from the cost of an increment under the lock: about 20 ns natively under contention, \
+(estimated from the cost of an increment under the lock: about 25 ns natively under contention, \
 230 to 280 ns at CPython's pace). Longer than a second, a run shows its progress on a terminal's \
 stderr.")]
 pub struct Cli {

@@ -82,3 +82,14 @@ fn the_increments_under_the_lock_are_limited() {
 fn help_wraps_to_the_terminal() {
     common::testing::assert_help_wraps(BIN, &[]);
 }
+
+#[test]
+fn the_hour_counts_a_contended_lock() {
+    // 1024 threads x 1.5·10^8 increments: about 72 minutes measured, with the lock contended.
+    common::testing::assert_refused(
+        BIN,
+        &["--workers", "1024", "--increments", "150000000"],
+        2,
+        "--workers x --increments",
+    );
+}
