@@ -85,20 +85,28 @@ async fn concurrently(path: &Path, latency: Duration) -> Fetched {
     Ok((employees?, projects?))
 }
 
-/// Removes the database file however the run ends.
+/// Removes the database file however the run ends, Ctrl-C included.
 struct TemporaryFile(PathBuf);
+
+impl TemporaryFile {
+    fn new(path: PathBuf) -> Self {
+        common::interrupt::remove_on_interrupt(&path);
+        Self(path)
+    }
+}
 
 impl Drop for TemporaryFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
+        common::interrupt::keep_on_interrupt(&self.0);
     }
 }
 
 /// `as fetch`: both modes, and a check that they fetched the same rows.
 pub fn run(args: &Args, program: &Program, event_loop: &Runtime) -> Result<Report, Failure> {
     let latency = Duration::from_millis(args.latency_ms);
-    let file =
-        TemporaryFile(std::env::temp_dir().join(format!("as-fetch-{}.sqlite", std::process::id())));
+    let path = std::env::temp_dir().join(format!("as-fetch-{}.sqlite", std::process::id()));
+    let file = TemporaryFile::new(path);
     let _ = std::fs::remove_file(&file.0);
     create_database(&file.0)
         .map_err(|e| Failure::Setup(format!("could not create the database: {e}")))?;

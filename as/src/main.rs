@@ -102,6 +102,7 @@ fn run(cli: &Cli, program: &Program, event_loop: &Runtime) -> Result<Report, Fai
     program.limit_time(estimate.sum(), "--tasks x --delay-ms");
     program.steps(modes.len());
     let mut report = Report::new("as")
+        .natively("one thread, tokio's current-thread runtime")
         .speedup_over("sequential")
         .size("tasks", tasks)
         .size("delay_ms", cli.delay_ms);

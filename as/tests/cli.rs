@@ -111,3 +111,43 @@ fn the_hour_counts_tokio_timer_ticks() {
         "hours",
     );
 }
+
+#[test]
+fn ctrl_c_during_fetch_leaves_no_database_behind() {
+    use std::os::unix::process::CommandExt;
+    let dir = std::env::temp_dir().join(format!("as_fetch_ctrl_c_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let child = std::process::Command::new(BIN)
+        .args(["fetch", "--latency-ms", "5000"])
+        .env("TMPDIR", &dir)
+        .process_group(0)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the database exists, the first query is waiting: Ctrl-C to the whole group.
+    let start = std::time::Instant::now();
+    while std::fs::read_dir(&dir).unwrap().next().is_none() {
+        assert!(start.elapsed() < std::time::Duration::from_secs(30), "no database appeared");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300)); // past the tables' creation
+    let group = format!("-{}", child.id());
+    assert!(
+        std::process::Command::new("kill").args(["-INT", "--", &group]).status().unwrap().success()
+    );
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(not(feature = "gil"))]
+#[test]
+fn the_header_names_the_one_thread_that_runs_the_tasks() {
+    let output =
+        std::process::Command::new(BIN).args(["--tasks", "2", "--delay-ms", "5"]).output().unwrap();
+    let header = String::from_utf8_lossy(&output.stdout).lines().next().unwrap_or("").to_string();
+    assert!(header.contains("no GIL: one thread, tokio's current-thread runtime"), "{header}");
+}

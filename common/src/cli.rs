@@ -119,9 +119,9 @@ fn clap_message(error: &clap::Error) -> String {
         body = body.split(end).next().unwrap_or(body);
     }
     let body = body.trim_end().strip_prefix("error: ").unwrap_or(body);
-    // clap puts the possible values on a line of their own: one line, as every error.
-    let joined: Vec<&str> = body.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    output::one_line(&joined.join(" "))
+    // clap puts the possible values on a line of their own: one line, as every error (a newline
+    // in the user's own value stays escaped, by `one_line`).
+    output::one_line(&body.replace("\n  [possible values:", " [possible values:"))
 }
 
 /// The first argument that is not valid UTF-8, with the flag it is the value of, as a message.

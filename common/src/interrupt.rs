@@ -12,8 +12,9 @@
 //!
 //! If the graceful path has not ended the program within a second, the handler does.
 
-use std::sync::Once;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::sync::{Mutex, Once};
 use std::time::Duration;
 
 /// The exit status of an interrupted program: 128 + SIGINT, as a shell reports it.
@@ -21,6 +22,19 @@ pub const STATUS: u8 = 130;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static GRACEFUL: AtomicUsize = AtomicUsize::new(0);
+/// Files to remove if Ctrl-C ends the program: its temporary files ([`remove_on_interrupt`]).
+static LEFT_BEHIND: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Ctrl-C that ends the program removes `path` first: a temporary file whose own cleanup (a
+/// `Drop`) would not run, since the handler exits at once. [`keep_on_interrupt`] takes it back.
+pub fn remove_on_interrupt(path: &Path) {
+    LEFT_BEHIND.lock().unwrap_or_else(|p| p.into_inner()).push(path.to_path_buf());
+}
+
+/// The program removed `path` itself: Ctrl-C has nothing more to do for it.
+pub fn keep_on_interrupt(path: &Path) {
+    LEFT_BEHIND.lock().unwrap_or_else(|p| p.into_inner()).retain(|p| p != path);
+}
 
 /// Installs the handler, once. If another handler is installed already (a test harness), Ctrl-C
 /// keeps it.
@@ -31,6 +45,9 @@ pub fn install() {
             INTERRUPTED.store(true, SeqCst);
             if GRACEFUL.load(SeqCst) > 0 {
                 std::thread::sleep(Duration::from_secs(1));
+            }
+            for path in LEFT_BEHIND.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+                let _ = std::fs::remove_file(path);
             }
             crate::output::error_line("interrupted");
             std::process::exit(i32::from(STATUS));

@@ -117,7 +117,7 @@ fn run(cli: &Cli, program: &Program) -> Result<Report, Failure> {
     let iterations = modes.len() as u128 * u128::from(n) * u128::from(workers);
     program.limit(Loop::SumOfSquares, iterations, "--n x --workers");
     program.steps(modes.len());
-    let timeout = Duration::from_secs(cli.timeout);
+    let timeout = worker::timeout(cli.timeout, modes.contains(&Mode::Processes), n, workers);
     let expected = expected_sum_of_squares(n) * u128::from(workers);
     let mut report =
         Report::new("mp").speedup_over("sequential").size("n", n).size("workers", workers);

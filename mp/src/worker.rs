@@ -13,8 +13,9 @@ use clap::ValueEnum;
 use common::cli::{self, CommonArgs, usage_error};
 use common::error::Failure;
 use common::faults::{self, Fault};
-use common::gil;
+use common::gil::{self, Loop};
 use common::process;
+use common::program;
 
 /// The options only a parent gives its workers: hidden from `--help`.
 #[derive(clap::Args)]
@@ -140,6 +141,23 @@ fn command_line(index: usize, workers: u64, task: Task, common: &CommonArgs) -> 
         args.extend(["--fault".to_string(), value_name(fault)]);
     }
     args
+}
+
+/// `--timeout`, checked before any work when the processes mode runs: `workers` workers each
+/// summing the squares of `0..n`, as many at a time as there are cores, must be able to finish
+/// within it (an accepted run completes).
+pub fn timeout(seconds: u64, processes_run: bool, n: u64, workers: u64) -> Duration {
+    let timeout = Duration::from_secs(seconds);
+    let rounds = workers.div_ceil(cli::cores().max(1));
+    let estimate = program::estimate(Loop::SumOfSquares, u128::from(n) * u128::from(rounds));
+    if processes_run && estimate > timeout {
+        usage_error(&format!(
+            "--timeout {seconds}: the processes mode would take about {:.0} s (--n x --workers); \
+             raise --timeout, or choose a smaller --n",
+            estimate.as_secs_f64()
+        ));
+    }
+    timeout
 }
 
 /// Starts one worker per task (worker `i` does `tasks[i]`) and waits for what each wrote on its

@@ -141,7 +141,7 @@ fn eventually(limit: Duration, check: impl Fn() -> bool) -> bool {
 /// waits until both are running.
 fn start_two_workers(n: &str, stdout: Stdio, stderr: Stdio) -> std::process::Child {
     let parent = Command::new(BIN)
-        .args(["--n", n, "--workers", "2", "--modes", "processes"])
+        .args(["--n", n, "--workers", "2", "--modes", "processes", "--timeout", "86400"])
         .stdout(stdout)
         .stderr(stderr)
         .spawn()
@@ -367,9 +367,9 @@ fn assert_ctrl_c_stops(args: &[&str], ready: impl Fn(&[u32]) -> bool) {
 fn ctrl_c_to_the_group_stops_every_mode_with_130() {
     let n = "9999999993";
     // While the worker processes compute.
-    assert_ctrl_c_stops(&["--n", n, "--workers", "2", "--modes", "processes"], |group| {
-        group.len() >= 3
-    });
+    // Minutes of work (longer than the default --timeout at CPython's pace, so a longer one).
+    let args = ["--n", n, "--workers", "2", "--modes", "processes", "--timeout", "86400"];
+    assert_ctrl_c_stops(&args, |group| group.len() >= 3);
     // While the parent computes alone, and while interpreters do.
     for modes in ["sequential", "interpreters", "rayon"] {
         let started = Instant::now();
@@ -399,24 +399,37 @@ fn ctrl_c_after_the_workers_finished_still_stops_the_run() {
 
 #[test]
 fn the_timeout_counts_from_the_start_of_the_workers() {
+    // The last of 64 workers hangs: the parent gives up 2 s after the first start, the 64 starts
+    // included, and stops them all.
     let outcome = run(
         BIN,
         &at_native_pace(&[
             "--n",
-            "9999999994",
+            "1000094",
             "--workers",
             "64",
             "--timeout",
             "2",
             "--modes",
             "processes",
+            "--fault",
+            "hang",
         ]),
     );
     assert_eq!(outcome.code, Some(1), "{outcome:?}");
     assert_eq!(outcome.stderr.lines().count(), 1, "{outcome:?}");
-    // The timeout counts from the workers' start, their start included: the parent gave up.
-    assert!(outcome.stderr.contains("within"), "{outcome:?}");
-    assert_eq!(live_workers("9999999994"), Vec::<u32>::new());
+    assert!(outcome.stderr.contains("within 2.0 s"), "{outcome:?}");
+    assert_eq!(live_workers("1000094"), Vec::<u32>::new());
+}
+
+/// A run the timeout would cut short is refused before any work: an accepted run completes.
+#[test]
+fn a_timeout_shorter_than_the_work_is_refused() {
+    // 10^10 squares, one worker: natively 7.5 s, at CPython's pace 12 minutes.
+    let args = at_native_pace(&["--n", "10000000000", "--workers", "1", "--modes", "processes"]);
+    let mut args = args.to_vec();
+    args.extend(["--timeout", "1"]);
+    assert_refused(BIN, &args, 2, "--timeout");
 }
 
 #[test]

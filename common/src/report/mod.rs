@@ -51,6 +51,8 @@ pub struct Report {
     transcript: String,
     /// One sentence, after the table, on what the numbers show.
     conclusion: String,
+    /// What runs the program's work in a build without the GIL, for the header.
+    natively: &'static str,
 }
 
 /// The profile this binary was built with: `cargo run` builds `debug`, `--release` builds
@@ -68,6 +70,7 @@ impl Report {
             baseline: None,
             transcript: String::new(),
             conclusion: String::new(),
+            natively: "native Rust threads",
         }
     }
 
@@ -82,6 +85,12 @@ impl Report {
     /// labelled with it (when `mode` ran, and another mode with it).
     pub fn speedup_over(mut self, mode: &'static str) -> Self {
         self.baseline = Some(mode);
+        self
+    }
+
+    /// What runs the work without a GIL, if not native threads: "one thread, tokio's …".
+    pub fn natively(mut self, what: &'static str) -> Self {
+        self.natively = what;
         self
     }
 

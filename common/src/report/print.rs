@@ -74,7 +74,7 @@ fn header(report: &Report) -> String {
             gil.config().switch_interval.as_secs_f64() * 1000.0,
             pace(gil)
         ),
-        None => "no GIL: native Rust threads".to_string(),
+        None => format!("no GIL: {}", report.natively),
     };
     format!(
         "{} ({}) — {} build, {}, {} cores",

@@ -184,6 +184,23 @@ mod tests {
         assert!(svg.contains("fill-opacity=\"0.60\""), "{svg}");
     }
 
+    /// 1024 threads, each holding the GIL in turn: at most 16 rows in the terminal, a line for
+    /// the rest, and 64 rows in the SVG.
+    #[test]
+    fn a_thousand_threads_are_drawn_in_a_few_rows() {
+        let mut t = Timeline::new(true);
+        for thread in 0..1024u64 {
+            t.push(thread as usize, thread * 10, Mark::Holding);
+            t.push(thread as usize, thread * 10 + 10, Mark::Released);
+        }
+        let names: Vec<String> = (0..1024).map(|i| format!("Thread-{i}")).collect();
+        let text = t.render_text(&names, (0, 10_240), 10);
+        assert_eq!(text.lines().filter(|l| l.contains(" |")).count(), text::MAX_TEXT_ROWS);
+        assert!(text.contains("… and 1008 more threads"), "{text}");
+        let svg = t.render_svg(&names, (0, 10_240), "many");
+        assert_eq!(svg.matches("<text x=\"10\" y=").count() - 1, svg::MAX_SVG_ROWS, "rows + title");
+    }
+
     #[test]
     fn nothing_is_kept_when_not_recording() {
         let mut t = Timeline::new(false);

@@ -15,6 +15,9 @@ impl Mark {
     }
 }
 
+/// The most threads the picture draws, one row each.
+pub const MAX_SVG_ROWS: usize = 64;
+
 impl Timeline {
     /// The same picture as an SVG document.
     pub fn render_svg(&self, names: &[String], window: (u64, u64), title: &str) -> String {
@@ -27,6 +30,7 @@ impl Timeline {
             .filter(|(_, spans)| {
                 spans.iter().any(|s| s.mark != Mark::Released && s.to_us > start && s.from_us < end)
             })
+            .take(MAX_SVG_ROWS)
             .collect();
         let height = top + row_h * rows.len() as f64 + 50.0;
         let x = |us: u64| label_w + (us.saturating_sub(start) as f64 / length) * plot_w;

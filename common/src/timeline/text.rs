@@ -14,6 +14,9 @@ impl Mark {
     }
 }
 
+/// The most threads the terminal picture draws: 1024 rows help nobody.
+pub const MAX_TEXT_ROWS: usize = 16;
+
 impl Timeline {
     /// The terminal picture: one row per thread, one column per `us_per_column` microseconds,
     /// each column shaded by the share of it the thread held the GIL.
@@ -23,6 +26,7 @@ impl Timeline {
         let columns = end.saturating_sub(start).div_ceil(us_per_column) as usize;
         let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
         let mut out = String::new();
+        let mut hidden = 0;
         for (name, spans) in names.iter().zip(self.spans(names.len())) {
             let mut row = String::with_capacity(columns);
             for column in 0..columns as u64 {
@@ -34,7 +38,14 @@ impl Timeline {
             if row.chars().all(|c| c == Mark::Released.glyph()) {
                 continue;
             }
+            if out.lines().count() == MAX_TEXT_ROWS {
+                hidden += 1;
+                continue;
+            }
             let _ = writeln!(out, "  {name:>width$} |{row}|");
+        }
+        if hidden > 0 {
+            let _ = writeln!(out, "  {:>width$}  … and {hidden} more threads", "");
         }
         let _ = writeln!(
             out,
