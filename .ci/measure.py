@@ -285,7 +285,7 @@ def main():
     print("### Native Rust (release build, `cargo run --release -p X`)\n")
     print("| program | mode | seconds | speedup (vs the first mode, same work) | result |")
     print("|---|---|---|---|---|")
-    for program, args, key in [
+    for program, extra, key in [
         ("base", [], None),
         ("cpu_example", [], "result"),
         ("mp", [], "result"),
@@ -293,7 +293,7 @@ def main():
         ("share2", [], "lost"),
         ("as", [], None),
     ]:
-        result = rust(NATIVE, program, *args)
+        result = rust(NATIVE, program, *extra)
         first = result["runs"][0]
         for run in result["runs"]:
             shown = "" if key is None else f"{key} {run[key]}"
