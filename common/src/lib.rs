@@ -2,7 +2,8 @@
 //!
 //! * [`gil`]: the simulated Global Interpreter Lock, after CPython's `Python/ceval_gil.c`;
 //! * [`timeline`]: the picture of who held the GIL when;
-//! * [`workload`]: the CPU-bound computation, the sum of squares;
+//! * [`workload`]: the tutorials' shared loop (`count`) and the closed form of the sum of squares
+//!   that programs check their totals against (`sum_of_squares` itself is in each teaching file);
 //! * [`timing`] and [`latency`]: wall-clock timing and latency distributions (hdrhistogram);
 //! * [`threads`]: start K named threads, join them, collect their results;
 //! * [`interpreters`]: K threads, each in its own interpreter with its own GIL (PEP 684);
