@@ -62,6 +62,6 @@ pub fn misbehave(fault: Fault) {
 /// In interpreter `index` of `count`: a planned `--fault panic` raises, as a worker would.
 pub(crate) fn in_interpreter(index: usize, count: u64) {
     if for_worker(index, count) == Some(Fault::Panic) {
-        panic!("worker told to panic (--fault panic)");
+        misbehave(Fault::Panic);
     }
 }

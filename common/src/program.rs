@@ -68,14 +68,10 @@ impl<'a> Program<'a> {
         cli::within_an_hour(estimate, flags);
     }
 
-    /// The next step of the progress line starts: `what` is running now.
-    pub fn step(&self, what: &str) {
-        self.progress.step(what);
-    }
-
-    /// Runs one mode, `work`, timed: `timed(function, *args)` in the `.py`.
+    /// Runs one mode, `work`, timed: `timed(function, *args)` in the `.py`; the progress line
+    /// says it is running.
     pub fn mode<R>(&self, name: &str, work: impl FnOnce() -> R) -> (R, Duration) {
-        self.step(name);
+        self.progress.step(name);
         timing::timed(work)
     }
 

@@ -183,7 +183,7 @@ fn gil_args(common: &CommonArgs) -> Vec<String> {
         args.extend(["--python".to_string(), python.as_str().to_string()]);
     }
     if let Some(pace) = common.pace {
-        args.extend(["--pace".to_string(), value_name(pace)]);
+        args.extend(["--pace".to_string(), pace.as_str().to_string()]);
     }
     if gil::paced() {
         // The parent's calibration, so that the workers keep its pace without measuring it again.

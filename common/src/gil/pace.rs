@@ -42,6 +42,16 @@ pub enum Pace {
     Native,
 }
 
+impl Pace {
+    /// The pace as `--pace` writes it: `"cpython"` or `"native"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pace::Cpython => "cpython",
+            Pace::Native => "native",
+        }
+    }
+}
+
 /// The loops the programs run, each with its own cost per iteration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Loop {

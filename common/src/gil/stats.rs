@@ -61,7 +61,7 @@ impl GilStats {
             "python": self.python.as_str(),
             "gil_enabled": self.has_gil,
             "switch_interval_ms": self.switch_interval.as_secs_f64() * 1000.0,
-            "pace": match self.pace { Pace::Cpython => "cpython", Pace::Native => "native" },
+            "pace": self.pace.as_str(),
             "switches": self.switches,
             "drop_requests": self.drop_requests,
             "wait_ms": {"p50": self.wait_p50_ms, "p99": self.wait_p99_ms, "max": self.wait_max_ms},

@@ -23,8 +23,8 @@ impl Drop for Release<'_, '_> {
     }
 }
 
-/// Proof that this thread holds the GIL, handed out by [`Gil::attach`] and [`attach`](super::attach): PyO3's
-/// `Python<'py>`. A native token (the build without the `gil` feature) holds nothing, and its
+/// Proof that this thread holds the GIL, handed out by [`Gil::attach`] and
+/// [`attach`](super::attach): PyO3's `Python<'py>`. A native token (the build without the `gil` feature) holds nothing, and its
 /// check points compile to nothing.
 #[derive(Clone, Copy)]
 pub struct Python<'py> {
