@@ -251,6 +251,43 @@ def compare(runs, rows):
         print(f"| cpu_example with its defaults: whole run, s (`cargo run --release`-built GIL binary vs `python3 cpu_example.py`) | 3.12 model / {sys.version.split()[0]} | {cell(('default', '3.12', 'model'), '{:.2f}', ' s')} | {cell(('default', '3.12', 'cpython'), '{:.2f}', ' s')} |")
 
 
+def devices(runs):
+    """`base devices` at 10, 100 and 1000 sessions, every mode, `runs` runs; sequential at 1000
+    (a latency per session: 50 s) in fewer runs, on its own."""
+    cells = {}
+    sequential_runs = min(runs, 3)
+    for index in range(runs):
+        results = [rust(NATIVE, "base", "devices", "--sessions", "10,100,1000")]
+        if index < sequential_runs:
+            results.append(rust(NATIVE, "base", "devices", "--sessions", "1000", "--modes", "sequential"))
+        for result in results:
+            for run in result["runs"]:
+                cells.setdefault((run["sessions"], run["mode"]), []).append(run)
+    print(f"\n### `base devices`: sessions to simulated routers, 50 ms per answer\n")
+    print(f"{runs} runs of `base devices --sessions 10,100,1000` (release), {sequential_runs} of "
+          f"`--sessions 1000 --modes sequential`; median (lowest–highest) of the wall time, then the "
+          f"median peak memory, sessions a second and p50 session latency.\n")
+    modes = ["sequential", "threads", "processes", "async"]
+    print("| sessions | " + " | ".join(m if m != "processes" else "processes (pool of 16)" for m in modes) + " |")
+    print("|---|" + "---|" * len(modes))
+    errors = 0
+    for sessions in [10, 100, 1000]:
+        row = []
+        for mode in modes:
+            found = cells.get((sessions, mode), [])
+            errors += sum(r["errors"] for r in found)
+            if not found:
+                row.append("not run")
+                continue
+            time = spread([r["seconds"] for r in found], "{:.2f}", " s")
+            memory = statistics.median(r["peak_rss_mb"] for r in found)
+            rate = statistics.median(r["sessions_per_s"] for r in found)
+            latency = statistics.median(r["p50_ms"] for r in found)
+            row.append(f"{time}, {memory:.0f} MB, {rate:.0f}/s, p50 {latency:.0f} ms")
+        print(f"| {sessions} | " + " | ".join(row) + " |")
+    print(f"\nErrors in all these runs: {errors}.")
+
+
 ROWS = ["cpu", "share", "convoy", "default"]
 
 
@@ -259,6 +296,7 @@ def arguments():
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--map", action="store_true", help="only the map (one GIL, none, one each)")
     which.add_argument("--compare", action="store_true", help="only the simulated GIL beside CPython")
+    which.add_argument("--devices", action="store_true", help="only the base devices table (native)")
     # 9 by default: on a shared machine a run can be half again as slow as the next, and the
     # medians of fewer runs wander.
     parser.add_argument("--runs", type=int, default=9, help="interleaved runs of the comparison (default: 9)")
@@ -280,6 +318,9 @@ def main():
         return
     if args.compare:
         compare(args.runs, args.only)
+        return
+    if args.devices:
+        devices(args.runs)
         return
 
     print("### Native Rust (release build, `cargo run --release -p X`)\n")
@@ -330,6 +371,7 @@ def main():
     s20 = median_of(3, lambda: rust(GIL, "cpu_example", *long, "--switch-interval", "20")["gil_stats"]["switches"])
     print(f"- cpu_example --n 400000000 --pace native, 2 threads, median of 3: {s5} switches at --switch-interval 5, {s20} at 20 (ratio {s20 / s5:.2f})")
     the_map(python3, version)
+    devices(3)
 
 
 if __name__ == "__main__":

@@ -151,3 +151,11 @@ fn the_header_names_the_one_thread_that_runs_the_tasks() {
     let header = String::from_utf8_lossy(&output.stdout).lines().next().unwrap_or("").to_string();
     assert!(header.contains("no GIL: one thread, tokio's current-thread runtime"), "{header}");
 }
+
+#[test]
+fn a_thread_the_os_refuses_is_a_named_error_never_a_panic_or_a_hang() {
+    common::testing::assert_thread_limits_fail_well(
+        BIN,
+        &[&["--tasks", "5", "--delay-ms", "10"], &["fetch", "--latency-ms", "10"]],
+    );
+}

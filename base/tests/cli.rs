@@ -321,3 +321,15 @@ fn the_old_gil_forms_no_convoy_and_says_so() {
     assert!(text.contains("no drop request") && text.contains("no convoy"), "{text}");
     assert!(!text.contains("(the convoy effect)"), "{text}");
 }
+
+#[test]
+fn a_thread_the_os_refuses_is_a_named_error_never_a_panic_or_a_hang() {
+    common::testing::assert_thread_limits_fail_well(
+        BIN,
+        &[
+            &["--tasks", "3", "--delay-ms", "10"],
+            &["convoy", "--round-trips", "5"],
+            &["devices", "--sessions", "3", "--latency-ms", "10"],
+        ],
+    );
+}

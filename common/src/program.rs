@@ -25,6 +25,7 @@ use crate::error::Failure;
 use crate::gil::{self, Loop, Pace, PythonVersion, pace};
 use crate::progress::Progress;
 use crate::report::{self, Report};
+use crate::threads;
 use crate::timing;
 
 /// One program's run: made by [`Program::start`], ended by [`Program::run`].
@@ -88,7 +89,7 @@ impl<'a> Program<'a> {
     /// Runs the program's `body` and ends it: prints its report (exit 0), or says in one line why
     /// it failed (exit 1, or 130 for Ctrl-C).
     pub fn run(self, body: impl FnOnce(&Self) -> Result<Report, Failure>) -> ExitCode {
-        let outcome = body(&self);
+        let outcome = threads::thread_start_as_failure(|| body(&self)).and_then(|outcome| outcome);
         drop(self.progress); // the progress line is cleared before anything is printed
         match outcome {
             Ok(report) => match report::print(&report, self.args) {

@@ -64,8 +64,8 @@ fn measure(
 
 /// `mp start-cost`: one row per kind of start.
 pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread, as asyncio's event loop: a task starts and runs where it was spawned.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| Failure::Setup(format!("could not start tokio: {e}")))?;
     let mut report = Report::new("mp start-cost").size("starts", args.starts);

@@ -506,3 +506,16 @@ fn help_wraps_to_the_terminal() {
 fn a_subcommand_help_wraps_too() {
     common::testing::assert_help_wraps(BIN, &["count"]);
 }
+
+#[test]
+fn a_thread_the_os_refuses_is_a_named_error_never_a_panic_or_a_hang() {
+    common::testing::assert_thread_limits_fail_well(
+        BIN,
+        &[
+            &["--n", "1000"],
+            &["add-sub", "--unit-ms", "1"],
+            &["start-cost", "--starts", "3"],
+            &["count", "--n", "1000"],
+        ],
+    );
+}

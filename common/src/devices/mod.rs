@@ -3,8 +3,8 @@
 //!
 //! A session: the client connects, the device greets (`router-7>`), the client sends a command
 //! line, the device answers after its latency (the time a real router takes), as many times as
-//! the client asks; the client closes. The devices run on a tokio runtime of their own, in the
-//! background, so that thousands of them cost a few threads.
+//! the client asks; the client closes. The devices run on a tokio runtime of their own, on one
+//! background thread, so that thousands of them cost one thread.
 //!
 //! A device can be told to misbehave, to show that clients count it as an error with its reason
 //! and still finish: refuse connections, reset them, answer garbage, or never answer.
@@ -55,18 +55,17 @@ impl FromStr for Behaviour {
 pub struct Lab {
     /// Where each device listens, by device number.
     pub addrs: Vec<SocketAddr>,
-    _runtime: tokio::runtime::Runtime,
+    /// Dropped to stop the devices' thread.
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Lab {
     /// Starts `behaviours.len()` devices answering after `latency`, on consecutive ports from
-    /// `first_port` (0: any free ports).
+    /// `first_port` (0: any free ports). They run on a current-thread runtime driven by one
+    /// thread started here: a thread the OS refuses is an error, never a panic inside tokio.
     pub fn start(behaviours: &[Behaviour], latency: Duration, first_port: u16) -> io::Result<Lab> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("device")
-            .enable_all()
-            .build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let mut addrs = Vec::with_capacity(behaviours.len());
         for (index, &behaviour) in behaviours.iter().enumerate() {
             let port = if first_port == 0 {
@@ -88,7 +87,23 @@ impl Lab {
             }
             runtime.spawn(serve(listener, index, behaviour, latency));
         }
-        Ok(Lab { addrs, _runtime: runtime })
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("devices".into())
+            .spawn(move || {
+                let _ = runtime.block_on(stopped); // serves until the lab is dropped
+            })
+            .map_err(|e| io::Error::new(e.kind(), format!("could not start their thread: {e}")))?;
+        Ok(Lab { addrs, stop: Some(stop), thread: Some(thread) })
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -140,8 +155,13 @@ async fn session(
             tokio::time::sleep(latency).await;
         } else if !latency.is_zero() {
             // tokio's timer counts in whole milliseconds (even a zero sleep would cost one): a
-            // LAN's fraction of a millisecond is slept on the blocking pool, to the microsecond.
-            let _ = tokio::task::spawn_blocking(move || std::thread::sleep(latency)).await;
+            // LAN's fraction of a millisecond is slept on the blocking pool, to the microsecond;
+            // if the OS has no thread to spare for it, on the devices' own thread.
+            let sleep = move || std::thread::sleep(latency);
+            match crate::threads::thread_start_as_failure(|| tokio::task::spawn_blocking(sleep)) {
+                Ok(sleeping) => drop(sleeping.await),
+                Err(_) => sleep(),
+            }
         }
         let answer = format!("{name}: {}: ok\n", command.trim());
         if write.write_all(answer.as_bytes()).await.is_err() {

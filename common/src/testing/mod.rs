@@ -7,7 +7,9 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+mod nproc;
 mod signals;
+pub use nproc::{assert_thread_limits_fail_well, run_with_thread_limit, thread_limit_unavailable};
 pub use signals::{assert_interrupted, interrupt_group, processes_in_group};
 
 /// What a finished program left behind.
