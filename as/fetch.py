@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import os
 import sqlite3
+import sys
 import tempfile
 import time
 
@@ -46,10 +47,24 @@ async def concurrently(path, latency):
     )
 
 
+def switch_interval(args):
+    """New (not in the original): the same --switch-interval as the Rust program's."""
+    if args.switch_interval is not None:
+        if not hasattr(sys, "setswitchinterval"):
+            sys.exit("error: Python 2 has no switch interval (its GIL is released every 100 ticks)")
+        if not 0 < args.switch_interval <= 1000:
+            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+        sys.setswitchinterval(args.switch_interval / 1000)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=float, metavar="MS",
+                        help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
     parser.add_argument("--latency-ms", type=int, default=200, help="each query's latency (default: 200)")
-    latency = parser.parse_args().latency_ms / 1000
+    args = parser.parse_args()
+    switch_interval(args)
+    latency = args.latency_ms / 1000
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, "company.sqlite")
         create_database(path)

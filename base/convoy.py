@@ -51,12 +51,25 @@ def cpu_thread(stop):
         count = count + 1
 
 
+def switch_interval(args):
+    """New (not in the original): the same --switch-interval as the Rust program's."""
+    if args.switch_interval is not None:
+        if not hasattr(sys, "setswitchinterval"):
+            sys.exit("error: Python 2 has no switch interval (its GIL is released every 100 ticks)")
+        if not 0 < args.switch_interval <= 1000:
+            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+        sys.setswitchinterval(args.switch_interval / 1000)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=float, metavar="MS",
+                        help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
     parser.add_argument("--round-trips", type=int, default=200, help="default: 200")
     parser.add_argument("--latency-ms", type=float, default=0.2, help="default: 0.2, like a LAN")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
+    switch_interval(args)
 
     device = subprocess.Popen([sys.executable, "-c", DEVICE, str(args.latency_ms)], stdout=subprocess.PIPE)
     try:

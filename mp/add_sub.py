@@ -7,6 +7,7 @@ Run: python3 add_sub.py [--unit-ms U]
 
 import argparse
 import multiprocessing
+import sys
 import threading
 import time
 
@@ -44,10 +45,24 @@ def run(kind, unit):
     return time.perf_counter() - start
 
 
+def switch_interval(args):
+    """New (not in the original): the same --switch-interval as the Rust program's."""
+    if args.switch_interval is not None:
+        if not hasattr(sys, "setswitchinterval"):
+            sys.exit("error: Python 2 has no switch interval (its GIL is released every 100 ticks)")
+        if not 0 < args.switch_interval <= 1000:
+            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+        sys.setswitchinterval(args.switch_interval / 1000)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=float, metavar="MS",
+                        help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
     parser.add_argument("--unit-ms", type=int, default=10, help="one tutorial second, in ms (default: 10)")
-    unit = parser.parse_args().unit_ms / 1000
+    args = parser.parse_args()
+    switch_interval(args)
+    unit = args.unit_ms / 1000
     for name, kind in (("sequential", None), ("threads", threading.Thread), ("processes", multiprocessing.Process)):
         print(f"--- {name}")
         print(f"{name}: {run(kind, unit):.3f} s")

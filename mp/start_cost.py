@@ -65,11 +65,24 @@ def measure(starts, start, *args):
             "max_ms": times[-1], "starts": starts}
 
 
+def switch_interval(args):
+    """New (not in the original): the same --switch-interval as the Rust program's."""
+    if args.switch_interval is not None:
+        if not hasattr(sys, "setswitchinterval"):
+            sys.exit("error: Python 2 has no switch interval (its GIL is released every 100 ticks)")
+        if not 0 < args.switch_interval <= 1000:
+            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+        sys.setswitchinterval(args.switch_interval / 1000)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=float, metavar="MS",
+                        help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
     parser.add_argument("--starts", type=int, default=50, help="starts of each kind (default: 50; processes: a fifth)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
+    switch_interval(args)
     if args.starts < 1:
         parser.error("--starts must be at least 1")
 

@@ -28,13 +28,26 @@ def worker(increments):
         increment()
 
 
+def switch_interval(args):
+    """New (not in the original): the same --switch-interval as the Rust program's."""
+    if args.switch_interval is not None:
+        if not hasattr(sys, "setswitchinterval"):
+            sys.exit("error: Python 2 has no switch interval (its GIL is released every 100 ticks)")
+        if not 0 < args.switch_interval <= 1000:
+            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+        sys.setswitchinterval(args.switch_interval / 1000)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=float, metavar="MS",
+                        help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
     parser.add_argument("--workers", type=int, default=4, help="threads (default: 4)")
     # Rust's default is 5 x 10^6: it does an increment in nanoseconds, CPython in tens.
     parser.add_argument("--increments", type=int, default=1_000_000, help="per thread (default: 1000000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
+    switch_interval(args)
 
     start = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(args.increments,)) for _ in range(args.workers)]

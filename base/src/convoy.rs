@@ -43,7 +43,8 @@ fn io_thread(session: &mut Session, round_trips: u64, py: Python<'_>) -> Result<
     let mut latencies = Latencies::new();
     for i in 0..round_trips {
         let start = Instant::now();
-        py.detach(|| session.command(&format!("ping {i}")))?; // recv() releases the GIL
+        py.detach(|| session.send(&format!("ping {i}")))?; // sendall() releases the GIL,
+        py.detach(|| session.receive())?; // then recv() on its own: it is taken back between
         latencies.record(start.elapsed()); // ...and the thread needs it back to go on
     }
     Ok(latencies)

@@ -75,14 +75,14 @@ type Sessions = Vec<Result<Duration, String>>;
 
 fn sequential(addrs: &[SocketAddr], latency: Duration) -> Sessions {
     gil::attach(|py| {
-        let session = |&addr| py.detach(|| run_session(addr, latency)); // sockets release the GIL
+        let session = |&addr| run_session(addr, latency, py); // each socket call releases the GIL
         addrs.iter().map(session).collect()
     })
 }
 
 fn threads(addrs: &[SocketAddr], latency: Duration) -> Result<Sessions, Failure> {
     python_threads(addrs.len() as u64, |index, py| {
-        py.detach(|| run_session(addrs[index], latency)) // socket calls release the GIL
+        run_session(addrs[index], latency, py) // each socket call releases the GIL
     })
 }
 

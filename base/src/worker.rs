@@ -51,7 +51,7 @@ pub fn main(args: &WorkerArgs, index: usize) -> ExitCode {
     let latency = Duration::from_millis(args.latency_ms);
     for addr in args.connect.split(',').filter(|a| !a.is_empty()) {
         match addr.parse() {
-            Ok(addr) => match gil::attach(|py| py.detach(|| run_session(addr, latency))) {
+            Ok(addr) => match gil::attach(|py| run_session(addr, latency, py)) {
                 Ok(elapsed) => outln!("ok {}", elapsed.as_micros()),
                 Err(reason) => outln!("error {reason}"),
             },

@@ -180,18 +180,18 @@ mod tests {
             [Behaviour::Normal, Behaviour::Refuse, Behaviour::Reset, Behaviour::Garbage];
         let lab = Lab::start(&behaviours, Duration::from_millis(1), 0).unwrap();
         let latency = Duration::from_millis(1);
-        assert!(run_session(lab.addrs[0], latency).is_ok());
+        assert!(crate::gil::attach(|py| run_session(lab.addrs[0], latency, py)).is_ok());
         assert_eq!(
-            run_session(lab.addrs[1], latency),
+            crate::gil::attach(|py| run_session(lab.addrs[1], latency, py)),
             Err("connect: connection refused".to_string())
         );
-        let reset = run_session(lab.addrs[2], latency).unwrap_err();
+        let reset = crate::gil::attach(|py| run_session(lab.addrs[2], latency, py)).unwrap_err();
         // The reset reaches the client while it connects or while it reads the greeting.
         assert!(
             reset.contains("connection reset") || reset == "greeting: connection closed",
             "{reset}"
         );
-        let garbage = run_session(lab.addrs[3], latency).unwrap_err();
+        let garbage = crate::gil::attach(|py| run_session(lab.addrs[3], latency, py)).unwrap_err();
         assert!(garbage.starts_with("greeting: not a prompt"), "{garbage}");
     }
 

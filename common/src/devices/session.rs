@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
+use crate::gil::Python;
+
 /// How long a client waits to connect, and for each answer beyond the device's latency.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -40,7 +42,17 @@ impl Session {
 
     /// Sends one command and reads its answer.
     pub fn command(&mut self, command: &str) -> Result<String, String> {
-        self.writer.write_all(format!("{command}\n").as_bytes()).map_err(|e| reason("send", &e))?;
+        self.send(command)?;
+        self.receive()
+    }
+
+    /// Sends one command line (`sendall`).
+    pub fn send(&mut self, command: &str) -> Result<(), String> {
+        self.writer.write_all(format!("{command}\n").as_bytes()).map_err(|e| reason("send", &e))
+    }
+
+    /// Reads the answer to the last command (`recv` until the end of its line).
+    pub fn receive(&mut self) -> Result<String, String> {
         let answer = read_line(&mut self.reader, "answer")?;
         if answer.starts_with(&format!("{}: ", self.name)) {
             Ok(answer)
@@ -51,10 +63,18 @@ impl Session {
 }
 
 /// One whole session: connect, greeting, `show version`, answer. Returns how long it took.
-pub fn run_session(addr: SocketAddr, latency: Duration) -> Result<Duration, String> {
+///
+/// Each blocking call releases the GIL on its own, as CPython's socket module does, and the
+/// thread takes it back in between: connecting and reading the greeting, sending, receiving.
+pub fn run_session(
+    addr: SocketAddr,
+    latency: Duration,
+    py: Python<'_>,
+) -> Result<Duration, String> {
     let start = Instant::now();
-    let mut session = Session::open(addr, latency)?;
-    session.command("show version")?;
+    let mut session = py.detach(|| Session::open(addr, latency))?;
+    py.detach(|| session.send("show version"))?;
+    py.detach(|| session.receive())?;
     Ok(start.elapsed())
 }
 
