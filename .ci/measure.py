@@ -288,6 +288,38 @@ def devices(runs):
     print(f"\nErrors in all these runs: {errors}.")
 
 
+def sweep_convoy(runs):
+    """The convoy's round trip beside a CPU thread against the switch interval, model and CPython
+    with the same arguments, interleaved: where one GIL acquisition a round trip and two part."""
+    intervals = [1, 2, 5, 10, 20]
+    pairs = [("3.9", "3.9"), ("3.12", "3.12"), ("3.12", "3.13")]  # (model, CPython)
+    cells = {}
+    for _ in range(runs):
+        for interval in intervals:
+            args = ["--round-trips", "100", "--switch-interval", str(interval)]
+            for model in sorted({m for m, _ in pairs}):
+                r = rust(GIL, "base", "convoy", *args, "--python", model)
+                cells.setdefault(("model", model, interval), []).append(run_of(r, "beside_cpu_thread")["p50_ms"])
+            for _, version in pairs:
+                interpreter = cpython(version)
+                if interpreter:
+                    out = subprocess.run([interpreter, "base/convoy.py", *args, "--json"], check=True, capture_output=True, text=True).stdout
+                    cells.setdefault(("cpython", version, interval), []).append(json.loads(out)["p50_ms"]["beside_cpu_thread"])
+    print(f"\n### The convoy against the switch interval\n")
+    print(f"{runs} interleaved runs per point of `base convoy --round-trips 100 --switch-interval MS` and "
+          f"`base/convoy.py` with the same arguments: round-trip p50 beside a CPU thread, ms, median "
+          f"(lowest–highest).\n")
+    print("| switch interval | " + " | ".join(f"model {m} / CPython {v}" for m, v in pairs) + " |")
+    print("|---|" + "---|" * len(pairs))
+    for interval in intervals:
+        row = []
+        for model, version in pairs:
+            ours = spread(cells[("model", model, interval)], "{:.1f}")
+            theirs = spread(cells[("cpython", version, interval)], "{:.1f}") if ("cpython", version, interval) in cells else "not installed"
+            row.append(f"{ours} / {theirs}")
+        print(f"| {interval} ms | " + " | ".join(row) + " |")
+
+
 ROWS = ["cpu", "share", "convoy", "default"]
 
 
@@ -297,6 +329,7 @@ def arguments():
     which.add_argument("--map", action="store_true", help="only the map (one GIL, none, one each)")
     which.add_argument("--compare", action="store_true", help="only the simulated GIL beside CPython")
     which.add_argument("--devices", action="store_true", help="only the base devices table (native)")
+    which.add_argument("--sweep-convoy", action="store_true", help="only the convoy against the switch interval")
     # 9 by default: on a shared machine a run can be half again as slow as the next, and the
     # medians of fewer runs wander.
     parser.add_argument("--runs", type=int, default=9, help="interleaved runs of the comparison (default: 9)")
@@ -321,6 +354,9 @@ def main():
         return
     if args.devices:
         devices(args.runs)
+        return
+    if args.sweep_convoy:
+        sweep_convoy(args.runs)
         return
 
     print("### Native Rust (release build, `cargo run --release -p X`)\n")

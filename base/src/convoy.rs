@@ -4,7 +4,9 @@
 //! Under the GIL, each round trip releases it while it waits for the answer; the CPU-bound thread
 //! takes it and keeps it. When the answer is back, microseconds later, the I/O thread must wait a
 //! whole switch interval (5 ms) before its drop request makes the CPU thread let go: every round
-//! trip now takes milliseconds. Natively, with no GIL, the two threads don't interfere.
+//! trip now takes milliseconds. `sendall` releases it too, on its own, and the I/O thread may wait
+//! a second interval to take it back before `recv`: whether it does is a race between the send
+//! and the CPU thread's wake-up (see the README). Natively, with no GIL, the two threads don't interfere.
 
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::thread;
@@ -61,12 +63,12 @@ fn cpu_thread(stop: &AtomicBool, py: Python<'_>) {
 pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let latency = Duration::from_secs_f64(args.latency_ms / 1000.0);
     // Alone, a round trip takes a latency; beside the CPU thread, under a GIL, it may also wait
-    // a switch interval for the GIL.
+    // a switch interval for the GIL after each of its two calls.
     let interval = match gil::global().filter(|_| gil::under_gil()) {
         Some(gil) => gil.config().switch_interval,
         None => Duration::ZERO,
     };
-    let estimate = (latency * 2 + interval).saturating_mul(args.round_trips as u32);
+    let estimate = (latency * 2 + interval * 2).saturating_mul(args.round_trips as u32);
     program.limit_time(estimate, "--round-trips x (--latency-ms, --switch-interval)");
     let lab = Lab::start(&[Behaviour::Normal], latency, 0)
         .map_err(|e| Failure::Setup(format!("cannot start the device: {e}")))?;
