@@ -217,8 +217,7 @@ def compare(runs, rows):
                 alone, beside = run_of(r, "alone")["p50_ms"], run_of(r, "beside_cpu_thread")["p50_ms"]
                 add(("convoy", version, "model"), beside / alone)
                 if interpreter:
-                    out = subprocess.run([interpreter, "base/convoy.py", "--json"], check=True, capture_output=True, text=True).stdout
-                    p50 = json.loads(out)["p50_ms"]
+                    p50 = py(interpreter, "base/convoy.py")["p50_ms"]
                     add(("convoy", version, "cpython"), p50["beside_cpu_thread"] / p50["alone"])
         if "convoy" in rows:
             r = rust(NATIVE, "base", "convoy")
@@ -303,8 +302,8 @@ def sweep_convoy(runs):
             for _, version in pairs:
                 interpreter = cpython(version)
                 if interpreter:
-                    out = subprocess.run([interpreter, "base/convoy.py", *args, "--json"], check=True, capture_output=True, text=True).stdout
-                    cells.setdefault(("cpython", version, interval), []).append(json.loads(out)["p50_ms"]["beside_cpu_thread"])
+                    p50 = py(interpreter, "base/convoy.py", *args)["p50_ms"]
+                    cells.setdefault(("cpython", version, interval), []).append(p50["beside_cpu_thread"])
     print(f"\n### The convoy against the switch interval\n")
     print(f"{runs} interleaved runs per point of `base convoy --round-trips 100 --switch-interval MS` and "
           f"`base/convoy.py` with the same arguments: round-trip p50 beside a CPU thread, ms, median "

@@ -31,8 +31,6 @@ def worker(increments):
 def switch_interval(args):
     """New (not in the original): the same --switch-interval as the Rust program's."""
     if args.switch_interval is not None:
-        if not hasattr(sys, "setswitchinterval"):
-            sys.exit("error: Python 2 has no switch interval (its GIL is released every 100 ticks)")
         if not 0 < args.switch_interval <= 1000:
             sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
         sys.setswitchinterval(args.switch_interval / 1000)

@@ -6,7 +6,8 @@
 //! whole switch interval (5 ms) before its drop request makes the CPU thread let go: every round
 //! trip now takes milliseconds. `sendall` releases it too, on its own, and the I/O thread may wait
 //! a second interval to take it back before `recv`: whether it does is a race between the send
-//! and the CPU thread's wake-up (see the README). Natively, with no GIL, the two threads don't interfere.
+//! and the CPU thread's wake-up (see the README). Natively, with no GIL, the two threads don't
+//! interfere.
 
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::thread;

@@ -214,7 +214,7 @@ mod tests {
         let mut session = Session::open(lab.addrs[0], Duration::ZERO).unwrap();
         for i in 0..100 {
             assert_eq!(
-                session.command(&format!("ping {i}")).unwrap(),
+                session.send(&format!("ping {i}")).and_then(|()| session.receive()).unwrap(),
                 format!("router-0: ping {i}: ok")
             );
         }

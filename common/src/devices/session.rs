@@ -40,12 +40,6 @@ impl Session {
         Ok(Session { name, reader, writer })
     }
 
-    /// Sends one command and reads its answer.
-    pub fn command(&mut self, command: &str) -> Result<String, String> {
-        self.send(command)?;
-        self.receive()
-    }
-
     /// Sends one command line (`sendall`).
     pub fn send(&mut self, command: &str) -> Result<(), String> {
         self.writer.write_all(format!("{command}\n").as_bytes()).map_err(|e| reason("send", &e))

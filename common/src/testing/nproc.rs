@@ -3,10 +3,12 @@
 //! hang. Root ignores that limit, so the run drops to user `nobody` with `setpriv`, which only
 //! root can do: elsewhere the check is skipped, with the reason printed.
 
+use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::signals::live_processes;
 use super::{Exited, assert_succeeded_or_failed_in_one_line};
 
 /// `nobody`'s user and group, whose processes count against the limit.
@@ -33,14 +35,13 @@ pub fn run_with_thread_limit(bin: &str, limit: u32, args: &[&str]) -> Exited {
     let start = Instant::now();
     let mut hung = false;
     while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > PATIENCE {
+        if start.elapsed() > PATIENCE && !hung {
             Command::new("kill").args(["-KILL", "--", &format!("-{group}")]).status().unwrap();
             hung = true;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
     let output = child.wait_with_output().unwrap();
-    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{group}")]).output();
     Exited {
         code: if hung {
             None
@@ -88,7 +89,7 @@ pub fn assert_thread_limits_fail_well(bin: &str, command_lines: &[&[&str]]) {
             if outcome.code == Some(1) {
                 assert!(outcome.stderr.starts_with("error: "), "{context}: {outcome:?}");
             }
-            let left = processes_in_user(NOBODY);
+            let left = left_running(NOBODY);
             assert!(left.is_empty(), "{context}: left running: {left:?}");
         }
     }
@@ -100,21 +101,17 @@ fn as_nobody() -> Command {
     command
 }
 
-/// The pids of the live processes whose real user is `uid`.
+/// The pids of the live processes of user `uid` (the owner of their `/proc` entry).
 fn processes_in_user(uid: &str) -> Vec<u32> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
-        let zombie = status.lines().any(|l| l.starts_with("State:") && l.contains('Z'));
-        let theirs = status
-            .lines()
-            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some(uid));
-        if theirs && !zombie {
-            found.push(pid);
-        }
+    live_processes(|entry, _| entry.metadata().is_ok_and(|m| m.uid().to_string() == uid))
+}
+
+/// Waits up to 5 s, as a worker that outlives its parent takes a moment to notice, for user
+/// `uid` to have nothing left running; returns what is left then.
+fn left_running(uid: &str) -> Vec<u32> {
+    let until = Instant::now() + Duration::from_secs(5);
+    while !processes_in_user(uid).is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
     }
-    found
+    processes_in_user(uid)
 }

@@ -8,6 +8,12 @@ use super::Exited;
 
 /// The pids of the live processes (not zombies) of process group `group`.
 pub fn processes_in_group(group: u32) -> Vec<u32> {
+    live_processes(|_, pgrp| pgrp == group.to_string())
+}
+
+/// The pids of the live processes (not zombies) for which `keep(their /proc entry, their
+/// process group)` holds.
+pub(super) fn live_processes(keep: impl Fn(&std::fs::DirEntry, &str) -> bool) -> Vec<u32> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -17,7 +23,7 @@ pub fn processes_in_group(group: u32) -> Vec<u32> {
         // After "(name)": state, ppid, pgrp.
         let fields: Vec<&str> =
             stat.rsplit_once(')').map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
-        if fields.len() > 2 && fields[0] != "Z" && fields[2] == group.to_string() {
+        if fields.len() > 2 && fields[0] != "Z" && keep(&entry, fields[2]) {
             found.push(pid);
         }
     }
