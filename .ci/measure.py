@@ -148,17 +148,20 @@ def the_map(python3, version):
               "(about 10 minutes), or point PYTHON313T at one.")
 
 
-# CPython 2 cannot run the crates' Python 3 files: the same loop, in Python 2's words.
+# CPython 2 cannot run the crates' Python 3 files: the same loop, in Python 2's words. Prints
+# threads / sequential time for WORKERS threads, each summing the squares of 0..N.
 CPU_EXAMPLE_PY2 = """
-import threading, time
+import threading, time, sys
 def sum_of_squares(n):
     total = 0
     for i in xrange(n):
         total += i * i
     return total
-n = 3000000
-t = time.time(); sum_of_squares(n); sum_of_squares(n); s = time.time() - t
-threads = [threading.Thread(target=sum_of_squares, args=(n,)) for _ in range(2)]
+workers, n = int(sys.argv[1]), int(sys.argv[2])
+t = time.time()
+for _ in range(workers): sum_of_squares(n)
+s = time.time() - t
+threads = [threading.Thread(target=sum_of_squares, args=(n,)) for _ in range(workers)]
 t = time.time()
 for th in threads: th.start()
 for th in threads: th.join()
@@ -183,6 +186,18 @@ print(1.0 - float(counter[0]) / (workers * n))
 """
 
 
+def cpu_ratio_py2(interpreter, workers, n):
+    """CPython 2's threads / sequential time (CPU_EXAMPLE_PY2)."""
+    args = [interpreter, "-c", CPU_EXAMPLE_PY2, str(workers), str(n)]
+    return float(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+
+
+def lost_share_py2(interpreter, workers, increments):
+    """CPython 2's lost updates, per cent (SHARE_PY2)."""
+    args = [interpreter, "-c", SHARE_PY2, str(workers), str(increments)]
+    return 100.0 * float(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+
+
 def compare(runs, rows):
     """The model beside CPython, same program, same arguments, interleaved runs: medians and ranges."""
     versions = [("2.7", cpython("2.7")), ("3.9", cpython("3.9")), ("3.12", cpython("3.12"))]
@@ -199,8 +214,7 @@ def compare(runs, rows):
                 r = rust(GIL, "cpu_example", *cpu_args, "--python", version)
                 add(("cpu", version, "model"), seconds(r, "threads") / seconds(r, "sequential"))
                 if interpreter and version == "2.7":
-                    script = CPU_EXAMPLE_PY2.replace("n = 3000000", "n = 5000000")
-                    add(("cpu", version, "cpython"), float(subprocess.run([interpreter, "-c", script], check=True, capture_output=True, text=True).stdout))
+                    add(("cpu", version, "cpython"), cpu_ratio_py2(interpreter, 2, 5000000))
                 elif interpreter:
                     p = py(interpreter, "cpu_example/cpu_example.py", *cpu_args)
                     add(("cpu", version, "cpython"), seconds(p, "threads") / seconds(p, "sequential"))
@@ -208,8 +222,7 @@ def compare(runs, rows):
                 r = rust(GIL, "share", *share_args, "--python", version)
                 add(("share", version, "model"), lost_share(r))
                 if interpreter and version == "2.7":
-                    out = subprocess.run([interpreter, "-c", SHARE_PY2, "4", "1000000"], check=True, capture_output=True, text=True).stdout
-                    add(("share", version, "cpython"), 100.0 * float(out))
+                    add(("share", version, "cpython"), lost_share_py2(interpreter, 4, 1000000))
                 elif interpreter:
                     add(("share", version, "cpython"), lost_share(py(interpreter, "share/share.py", *share_args)))
             if "convoy" in rows:
@@ -287,39 +300,188 @@ def devices(runs):
     print(f"\nErrors in all these runs: {errors}.")
 
 
-def sweep_convoy(runs):
-    """The convoy's round trip beside a CPU thread against the switch interval, model and CPython
-    with the same arguments, interleaved: where one GIL acquisition a round trip and two part."""
-    intervals = [1, 2, 5, 10, 20]
-    pairs = [("3.9", "3.9"), ("3.12", "3.12"), ("3.12", "3.13")]  # (model, CPython)
+# The sweeps' pairs: (the model's --python, the CPython it is set beside). The model has one 3.12
+# for the GIL builds from 3.10 on, so it stands beside 3.13 too.
+SWEEP_PAIRS = [("2.7", "2.7"), ("3.9", "3.9"), ("3.12", "3.12"), ("3.12", "3.13"), ("3.13t", "3.13t")]
+
+
+def interpreter_of(version):
+    return free_threaded_python() if version == "3.13t" else cpython(version)
+
+
+def chart(name, title, x_label, y_label, series, log=False):
+    """Writes the chart's JSON to target/sweep/NAME.json and draws it into the SVG NAME names
+    (a path in the repository, beside the program it is about); returns the Amdahl fits drawn."""
+    os.makedirs("target/sweep", exist_ok=True)
+    spec = f"target/sweep/{os.path.basename(name)}.json"
+    with open(spec, "w") as f:
+        json.dump({"title": title, "x_label": x_label, "y_label": y_label, "log": log,
+                   "series": [s for s in series if s["points"]]}, f, indent=1)
+    out = subprocess.run([f"{GIL}/plot", spec, f"{name}.svg"], check=True, capture_output=True, text=True)
+    print(f"\n![{title}]({name}.svg)\n")
+    return dict(line.split("\t") for line in out.stdout.splitlines())
+
+
+def points(cells, key, xs, scale=1.0):
+    """[x, median, low, high] for each x measured under key + (x,)."""
+    found = [(x, cells[key + (x,)]) for x in xs if key + (x,) in cells]
+    return [[x, statistics.median(v) * scale, min(v) * scale, max(v) * scale] for x, v in found]
+
+
+def table(title, columns, rows):
+    print(f"\n{title}\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|---" * len(columns) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def sweep_threads(runs):
+    """threads / sequential time (cpu_example) and updates lost (share) against the number of
+    threads, the model beside each CPython, interleaved."""
+    counts = [1, 2, 3, 4, 6, 8]
+    n, increments = 1_000_000, 1_000_000
     cells = {}
+    add = lambda key, value: cells.setdefault(key, []).append(value)
+    for _ in range(runs):
+        for workers in counts:
+            cpu = ["--workers", str(workers), "--n", str(n)]
+            share = ["--workers", str(workers), "--increments", str(increments)]
+            for model in dict.fromkeys(m for m, _ in SWEEP_PAIRS):
+                r = rust(GIL, "cpu_example", *cpu, "--python", model)
+                add(("cpu", "model", model, workers), seconds(r, "threads") / seconds(r, "sequential"))
+                add(("share", "model", model, workers), lost_share(rust(GIL, "share", *share, "--python", model)))
+            for _, version in SWEEP_PAIRS:
+                interpreter = interpreter_of(version)
+                if not interpreter:
+                    continue
+                if version == "2.7":
+                    add(("cpu", "cpython", version, workers), cpu_ratio_py2(interpreter, workers, n))
+                    add(("share", "cpython", version, workers), lost_share_py2(interpreter, workers, increments))
+                else:
+                    p = py(interpreter, "cpu_example/cpu_example.py", *cpu)
+                    add(("cpu", "cpython", version, workers), seconds(p, "threads") / seconds(p, "sequential"))
+                    add(("share", "cpython", version, workers), lost_share(py(interpreter, "share/share.py", *share)))
+    print(f"\n### Threads: from 1 to 8\n")
+    print(f"{runs} interleaved runs per point, model (`--features gil`, release) and CPython with the "
+          f"same arguments; median (lowest–highest). cpu_example `--workers K --n {n}`: threads / "
+          f"sequential time; share `--workers K --increments {increments}`: updates lost, per cent.")
+    for what, fmt, unit, title, y_label, name in [
+            ("cpu", "{:.2f}", "", "cpu_example: threads / sequential time", "threads' time / sequential time", "cpu_example/sweep-threads"),
+            ("share", "{:.0f}", " %", "share: updates lost", "updates lost, %", "share/sweep-threads")]:
+        series = []
+        for color, (model, version) in enumerate(SWEEP_PAIRS):
+            if model not in [m for m, _ in SWEEP_PAIRS[:color]]:  # the model's 3.12 drawn once
+                series.append({"name": f"model {model}", "color": color, "line": "solid",
+                               "points": points(cells, (what, "model", model), counts)})
+            series.append({"name": f"CPython {version}", "color": color, "line": "dashed",
+                           "points": points(cells, (what, "cpython", version), counts)})
+        chart(name, title, "threads", y_label, series)
+        rows = []
+        for workers in counts:
+            row = [str(workers)]
+            for model, version in SWEEP_PAIRS:
+                ours = spread(cells[(what, "model", model, workers)], fmt, unit)
+                theirs = (spread(cells[(what, "cpython", version, workers)], fmt, unit)
+                          if (what, "cpython", version, workers) in cells else "not installed")
+                row.append(f"{ours} / {theirs}")
+            rows.append(row)
+        table(f"{title}, model / CPython:", ["threads"] + [f"{m} / {v}" for m, v in SWEEP_PAIRS], rows)
+
+
+def sweep_interval(runs):
+    """The convoy's round trip beside a CPU thread, and cpu_example's switches a second, against
+    the switch interval, model and CPython with the same arguments, interleaved."""
+    intervals = [1, 2, 5, 10, 20, 50]
+    pairs = [("3.9", "3.9"), ("3.12", "3.12"), ("3.12", "3.13")]
+    cells = {}
+    add = lambda key, value: cells.setdefault(key, []).append(value)
     for _ in range(runs):
         for interval in intervals:
-            args = ["--round-trips", "100", "--switch-interval", str(interval)]
-            for model in sorted({m for m, _ in pairs}):
+            # 100 round trips, fewer at 50 ms where each takes up to 100 ms.
+            args = ["--round-trips", str(min(100, 2000 // interval)), "--switch-interval", str(interval)]
+            for model in dict.fromkeys(m for m, _ in pairs):
                 r = rust(GIL, "base", "convoy", *args, "--python", model)
-                cells.setdefault(("model", model, interval), []).append(run_of(r, "beside_cpu_thread")["p50_ms"])
+                add(("convoy", "model", model, interval), run_of(r, "beside_cpu_thread")["p50_ms"])
+                r = rust(GIL, "cpu_example", "--workers", "2", "--switch-interval", str(interval), "--python", model)
+                add(("switches", "model", model, interval), r["gil_stats"]["switches"] / seconds(r, "threads"))
             for _, version in pairs:
                 interpreter = cpython(version)
                 if interpreter:
                     p50 = py(interpreter, "base/convoy.py", *args)["p50_ms"]
-                    cells.setdefault(("cpython", version, interval), []).append(p50["beside_cpu_thread"])
-    print(f"\n### The convoy against the switch interval\n")
-    print(f"{runs} interleaved runs per point of `base convoy --round-trips 100 --switch-interval MS` and "
-          f"`base/convoy.py` with the same arguments: round-trip p50 beside a CPU thread, ms, median "
-          f"(lowest–highest).\n")
-    print("| switch interval | " + " | ".join(f"model {m} / CPython {v}" for m, v in pairs) + " |")
-    print("|---|" + "---|" * len(pairs))
+                    add(("convoy", "cpython", version, interval), p50["beside_cpu_thread"])
+    print(f"\n### The switch interval: from 1 to 50 ms\n")
+    print(f"{runs} interleaved runs per point of `base convoy --round-trips R --switch-interval MS` "
+          f"(R = 100, 40 at 50 ms) and `base/convoy.py` with the same arguments: round-trip p50 beside "
+          f"a CPU thread, ms, median (lowest–highest). The dotted lines are one and two intervals.")
+    series = [{"name": "one interval", "color": 8, "line": "dotted", "points": [[i, i, i, i] for i in intervals]},
+              {"name": "two intervals", "color": 8, "line": "dotted", "points": [[i, 2 * i, 2 * i, 2 * i] for i in intervals]}]
+    for color, (model, version) in enumerate(pairs):
+        if model not in [m for m, _ in pairs[:color]]:
+            series.append({"name": f"model {model}", "color": color, "line": "solid",
+                           "points": points(cells, ("convoy", "model", model), intervals)})
+        series.append({"name": f"CPython {version}", "color": color, "line": "dashed",
+                       "points": points(cells, ("convoy", "cpython", version), intervals)})
+    chart("base/sweep-convoy", "convoy: a round trip beside a CPU thread", "switch interval, ms", "round-trip p50, ms", series, log=True)
+    rows = []
     for interval in intervals:
-        row = []
+        row = [f"{interval} ms"]
         for model, version in pairs:
-            ours = spread(cells[("model", model, interval)], "{:.1f}")
-            theirs = spread(cells[("cpython", version, interval)], "{:.1f}") if ("cpython", version, interval) in cells else "not installed"
-            row.append(f"{ours} / {theirs}")
-        print(f"| {interval} ms | " + " | ".join(row) + " |")
+            ours = spread(cells[("convoy", "model", model, interval)], "{:.1f}")
+            key = ("convoy", "cpython", version, interval)
+            row.append(f"{ours} / {spread(cells[key], '{:.1f}') if key in cells else 'not installed'}")
+        rows.append(row)
+    table("Round-trip p50 beside a CPU thread, ms, model / CPython:", ["switch interval"] + [f"model {m} / CPython {v}" for m, v in pairs], rows)
+    rows = [[f"{i} ms", f"{1000 / i:.0f}"] + [spread(cells[("switches", "model", m, i)], "{:.0f}") for m in ["3.9", "3.12"]]
+            for i in intervals]
+    table("cpu_example `--workers 2`, the model's GIL switches a second (CPython's own are not counted: "
+          "that takes a sampler beside it):", ["switch interval", "1 / interval", "model 3.9", "model 3.12"], rows)
+
+
+def sweep_workers(runs):
+    """mp's lesson as a curve: the speedup against the number of workers, 1 to 2 x cores, for
+    threads natively and under each GIL model, processes, interpreters, rayon, and CPython's
+    processes, with the ideal line and an Amdahl fit."""
+    cores = os.cpu_count()
+    counts = list(range(1, 2 * cores + 1))
+    native_n, paced_n = 200_000_000, 2_000_000
+    cells = {}
+    add = lambda key, value: cells.setdefault(key, []).append(value)
+    py312 = cpython("3.12")
+    for _ in range(runs):
+        for w in counts:
+            workers = ["--workers", str(w)]
+            r = rust(NATIVE, "cpu_example", *workers, "--n", str(native_n))
+            add(("threads, native Rust", w), speedup(r, "threads"))
+            for model in ["3.12", "2.7", "3.13t"]:
+                r = rust(GIL, "cpu_example", *workers, "--n", str(paced_n), "--python", model)
+                add((f"threads, model {model}", w), speedup(r, "threads"))
+            r = rust(GIL, "mp", *workers, "--n", str(paced_n), "--modes", "sequential,processes,interpreters")
+            add(("processes, model 3.12", w), speedup(r, "processes"))
+            add(("interpreters, model 3.12", w), speedup(r, "interpreters"))
+            r = rust(NATIVE, "mp", *workers, "--n", str(native_n), "--modes", "sequential,rayon")
+            add(("rayon, native Rust", w), speedup(r, "rayon"))
+            if py312:
+                p = py(py312, "mp/mp.py", *workers, "--n", str(paced_n), "--modes", "sequential,processes")
+                add(("processes, CPython 3.12 (mp.py)", w), speedup(p, "processes"))
+    names = list(dict.fromkeys(key[0] for key in cells))
+    print(f"\n### The speedup against the number of workers\n")
+    print(f"{runs} interleaved runs per point on {cores} cores: sequential time / the mode's time, each "
+          f"worker doing the same work (natively `--n {native_n}`, at CPython's pace `--n {paced_n}`), "
+          f"median (lowest–highest). The Amdahl fit is least squares of 1/speedup = s + (1 - s)/min(workers, cores).")
+    series = [{"name": "ideal: min(workers, cores)", "color": 8, "line": "dotted",
+               "points": [[w] + [min(w, cores)] * 3 for w in counts]}]
+    for color, name in enumerate(names):
+        series.append({"name": name, "color": color, "line": "dashed" if "CPython" in name else "solid",
+                       "points": points(cells, (name,), counts),
+                       "amdahl_cores": cores})
+    fits = chart("mp/speedup", f"speedup against workers, {cores} cores", "workers", "speedup over sequential", series)
+    rows = [[name] + [spread(cells[(name, w)], "{:.2f}", "x") for w in counts] + [fits.get(name, "")] for name in names]
+    table("Speedup over sequential:", ["mode"] + [f"{w} worker{'s' if w > 1 else ''}" for w in counts] + ["Amdahl serial fraction"], rows)
 
 
 ROWS = ["cpu", "share", "convoy", "default"]
+SWEEPS = {"threads": sweep_threads, "interval": sweep_interval, "workers": sweep_workers}
 
 
 def arguments():
@@ -328,15 +490,19 @@ def arguments():
     which.add_argument("--map", action="store_true", help="only the map (one GIL, none, one each)")
     which.add_argument("--compare", action="store_true", help="only the simulated GIL beside CPython")
     which.add_argument("--devices", action="store_true", help="only the base devices table (native)")
-    which.add_argument("--sweep-convoy", action="store_true", help="only the convoy against the switch interval")
+    which.add_argument("--sweep", action="store_true",
+                       help="only the sweeps (threads 1 to 8, switch interval 1 to 50 ms, mp's workers), with their plots")
     # 9 by default: on a shared machine a run can be half again as slow as the next, and the
     # medians of fewer runs wander.
     parser.add_argument("--runs", type=int, default=9, help="interleaved runs of the comparison (default: 9)")
-    parser.add_argument("--only", type=lambda text: set(text.split(",")), default=set(ROWS),
-                        help="rows of the comparison to measure: " + ",".join(ROWS) + " (default: all)")
+    parser.add_argument("--only", type=lambda text: set(text.split(",")),
+                        help="rows of the comparison to measure: " + ",".join(ROWS) + "; with --sweep, "
+                        "the sweeps: " + ",".join(SWEEPS) + " (default: all)")
     args = parser.parse_args()
-    if args.runs < 1 or not args.only <= set(ROWS):
-        parser.error("--runs is at least 1, and --only names rows among " + ",".join(ROWS))
+    known = set(SWEEPS) if args.sweep else set(ROWS)
+    args.only = args.only or known
+    if args.runs < 1 or not args.only <= known:
+        parser.error("--runs is at least 1, and --only names among " + ",".join(known))
     return args
 
 
@@ -354,8 +520,10 @@ def main():
     if args.devices:
         devices(args.runs)
         return
-    if args.sweep_convoy:
-        sweep_convoy(args.runs)
+    if args.sweep:
+        for name, sweep in SWEEPS.items():
+            if name in args.only:
+                sweep(args.runs)
         return
 
     print("### Native Rust (release build, `cargo run --release -p X`)\n")

@@ -18,6 +18,7 @@
 //! * [`interrupt`]: Ctrl-C, as a terminal sends it;
 //! * [`progress`]: a line on a terminal's stderr while a long run goes on;
 //! * [`cli`]: the options every program shares, the limits, and how bad input fails;
+//! * `plot` (feature `plot`, for `.ci/measure --sweep`): the sweeps' charts, as SVG;
 //! * [`faults`]: faults injected on purpose, for the tests of how a program fails;
 //! * `testing` (feature `testing`, for the example crates' tests only): run a program as a user
 //!   does and check how it fails.
@@ -32,6 +33,8 @@ pub mod interpreters;
 pub mod interrupt;
 pub mod latency;
 pub mod output;
+#[cfg(feature = "plot")]
+pub mod plot;
 pub mod process;
 pub mod program;
 pub mod progress;
