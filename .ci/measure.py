@@ -480,8 +480,34 @@ def sweep_workers(runs):
     table("Speedup over sequential:", ["mode"] + [f"{w} worker{'s' if w > 1 else ''}" for w in counts] + ["Amdahl serial fraction"], rows)
 
 
+def sweep_pace(runs):
+    """Free-threading's price for one thread alone: the model's 3.13t over its GIL build (3.12),
+    beside CPython 3.13t over 3.13, the same programs with one worker, in turns."""
+    programs = [("cpu_example", ["--workers", "1", "--n", "3000000"], "sequential", "`total += i * i`"),
+                ("share", ["--workers", "1", "--increments", "1000000"], "threads", "`counter += 1` on a global"),
+                ("share2", ["--workers", "1", "--increments", "1000000"], "mutex", "the same under a `Lock`")]
+    gil_build, free = cpython("3.13"), free_threaded_python()
+    cells = {}
+    for _ in range(runs):
+        for program, args, mode, _ in programs:
+            model = [seconds(rust(GIL, program, *args, "--python", v), mode) for v in ["3.12", "3.13t"]]
+            cells.setdefault(("model", program), []).append(model[1] / model[0])
+            if gil_build and free:
+                path = f"{program}/{program}.py"
+                theirs = [seconds(py(i, path, *args), mode) for i in [gil_build, free]]
+                cells.setdefault(("cpython", program), []).append(theirs[1] / theirs[0])
+    print(f"\n### Free-threading's own pace: one thread alone\n")
+    print(f"{runs} rounds, each running the model at `--python 3.12` and `--python 3.13t`, then CPython "
+          f"3.13 and 3.13t ({free or 'not built'}), one worker each, same arguments; the ratio of "
+          f"3.13t's time to the GIL build's within a round, median (lowest–highest).")
+    rows = [[f"{program} `{' '.join(args)}`", loop, spread(cells[("model", program)], "{:.2f}", "x"),
+             spread(cells[("cpython", program)], "{:.2f}", "x") if ("cpython", program) in cells else "not built"]
+            for program, args, _, loop in programs]
+    table("3.13t's time / the GIL build's:", ["program", "loop", "model 3.13t / 3.12", "CPython 3.13t / 3.13"], rows)
+
+
 ROWS = ["cpu", "share", "convoy", "default"]
-SWEEPS = {"threads": sweep_threads, "interval": sweep_interval, "workers": sweep_workers}
+SWEEPS = {"threads": sweep_threads, "interval": sweep_interval, "workers": sweep_workers, "pace": sweep_pace}
 
 
 def arguments():
@@ -491,7 +517,7 @@ def arguments():
     which.add_argument("--compare", action="store_true", help="only the simulated GIL beside CPython")
     which.add_argument("--devices", action="store_true", help="only the base devices table (native)")
     which.add_argument("--sweep", action="store_true",
-                       help="only the sweeps (threads 1 to 8, switch interval 1 to 50 ms, mp's workers), with their plots")
+                       help="only the sweeps (threads 1 to 8, switch interval 1 to 50 ms, mp's workers, 3.13t's pace), with their plots")
     # 9 by default: on a shared machine a run can be half again as slow as the next, and the
     # medians of fewer runs wander.
     parser.add_argument("--runs", type=int, default=9, help="interleaved runs of the comparison (default: 9)")
