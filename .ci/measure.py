@@ -6,6 +6,7 @@ crates' own .py files on the same machine. Ratios, not seconds, are compared acr
 """
 
 import argparse
+import collections
 import glob
 import json
 import os
@@ -186,16 +187,20 @@ print(1.0 - float(counter[0]) / (workers * n))
 """
 
 
+def py2(interpreter, script, workers, n):
+    """The one number a Python 2 script above prints for WORKERS threads and size N."""
+    args = [interpreter, "-c", script, str(workers), str(n)]
+    return float(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+
+
 def cpu_ratio_py2(interpreter, workers, n):
     """CPython 2's threads / sequential time (CPU_EXAMPLE_PY2)."""
-    args = [interpreter, "-c", CPU_EXAMPLE_PY2, str(workers), str(n)]
-    return float(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+    return py2(interpreter, CPU_EXAMPLE_PY2, workers, n)
 
 
 def lost_share_py2(interpreter, workers, increments):
     """CPython 2's lost updates, per cent (SHARE_PY2)."""
-    args = [interpreter, "-c", SHARE_PY2, str(workers), str(increments)]
-    return 100.0 * float(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+    return 100.0 * py2(interpreter, SHARE_PY2, workers, increments)
 
 
 def compare(runs, rows):
@@ -322,10 +327,30 @@ def chart(name, title, x_label, y_label, series, log=False):
     return dict(line.split("\t") for line in out.stdout.splitlines())
 
 
-def points(cells, key, xs, scale=1.0):
+def points(cells, key, xs):
     """[x, median, low, high] for each x measured under key + (x,)."""
     found = [(x, cells[key + (x,)]) for x in xs if key + (x,) in cells]
-    return [[x, statistics.median(v) * scale, min(v) * scale, max(v) * scale] for x, v in found]
+    return [[x, statistics.median(v), min(v), max(v)] for x, v in found]
+
+
+def pair_series(cells, what, pairs, xs):
+    """A chart's series for (model, CPython) pairs: one colour a pair, the model solid (each
+    model once, though it stands beside two CPythons), CPython dashed."""
+    series = []
+    for color, (model, version) in enumerate(pairs):
+        if model not in [m for m, _ in pairs[:color]]:
+            series.append({"name": f"model {model}", "color": color, "line": "solid",
+                           "points": points(cells, (what, "model", model), xs)})
+        series.append({"name": f"CPython {version}", "color": color, "line": "dashed",
+                       "points": points(cells, (what, "cpython", version), xs)})
+    return series
+
+
+def pair_row(cells, what, pairs, x, fmt, unit=""):
+    """A table's cells at x for (model, CPython) pairs: 'model / CPython', each a spread."""
+    def cell(key):
+        return spread(cells[key], fmt, unit) if key in cells else "not installed"
+    return [f"{cell((what, 'model', model, x))} / {cell((what, 'cpython', version, x))}" for model, version in pairs]
 
 
 def table(title, columns, rows):
@@ -341,8 +366,8 @@ def sweep_threads(runs):
     threads, the model beside each CPython, interleaved."""
     counts = [1, 2, 3, 4, 6, 8]
     n, increments = 1_000_000, 1_000_000
-    cells = {}
-    add = lambda key, value: cells.setdefault(key, []).append(value)
+    cells = collections.defaultdict(list)
+    add = lambda key, value: cells[key].append(value)
     for _ in range(runs):
         for workers in counts:
             cpu = ["--workers", str(workers), "--n", str(n)]
@@ -369,23 +394,8 @@ def sweep_threads(runs):
     for what, fmt, unit, title, y_label, name in [
             ("cpu", "{:.2f}", "", "cpu_example: threads / sequential time", "threads' time / sequential time", "cpu_example/sweep-threads"),
             ("share", "{:.0f}", " %", "share: updates lost", "updates lost, %", "share/sweep-threads")]:
-        series = []
-        for color, (model, version) in enumerate(SWEEP_PAIRS):
-            if model not in [m for m, _ in SWEEP_PAIRS[:color]]:  # the model's 3.12 drawn once
-                series.append({"name": f"model {model}", "color": color, "line": "solid",
-                               "points": points(cells, (what, "model", model), counts)})
-            series.append({"name": f"CPython {version}", "color": color, "line": "dashed",
-                           "points": points(cells, (what, "cpython", version), counts)})
-        chart(name, title, "threads", y_label, series)
-        rows = []
-        for workers in counts:
-            row = [str(workers)]
-            for model, version in SWEEP_PAIRS:
-                ours = spread(cells[(what, "model", model, workers)], fmt, unit)
-                theirs = (spread(cells[(what, "cpython", version, workers)], fmt, unit)
-                          if (what, "cpython", version, workers) in cells else "not installed")
-                row.append(f"{ours} / {theirs}")
-            rows.append(row)
+        chart(name, title, "threads", y_label, pair_series(cells, what, SWEEP_PAIRS, counts))
+        rows = [[str(workers)] + pair_row(cells, what, SWEEP_PAIRS, workers, fmt, unit) for workers in counts]
         table(f"{title}, model / CPython:", ["threads"] + [f"{m} / {v}" for m, v in SWEEP_PAIRS], rows)
 
 
@@ -394,8 +404,8 @@ def sweep_interval(runs):
     the switch interval, model and CPython with the same arguments, interleaved."""
     intervals = [1, 2, 5, 10, 20, 50]
     pairs = [("3.9", "3.9"), ("3.12", "3.12"), ("3.12", "3.13")]
-    cells = {}
-    add = lambda key, value: cells.setdefault(key, []).append(value)
+    cells = collections.defaultdict(list)
+    add = lambda key, value: cells[key].append(value)
     for _ in range(runs):
         for interval in intervals:
             # 100 round trips, fewer at 50 ms where each takes up to 100 ms.
@@ -416,21 +426,9 @@ def sweep_interval(runs):
           f"a CPU thread, ms, median (lowest–highest). The dotted lines are one and two intervals.")
     series = [{"name": "one interval", "color": 8, "line": "dotted", "points": [[i, i, i, i] for i in intervals]},
               {"name": "two intervals", "color": 8, "line": "dotted", "points": [[i, 2 * i, 2 * i, 2 * i] for i in intervals]}]
-    for color, (model, version) in enumerate(pairs):
-        if model not in [m for m, _ in pairs[:color]]:
-            series.append({"name": f"model {model}", "color": color, "line": "solid",
-                           "points": points(cells, ("convoy", "model", model), intervals)})
-        series.append({"name": f"CPython {version}", "color": color, "line": "dashed",
-                       "points": points(cells, ("convoy", "cpython", version), intervals)})
+    series += pair_series(cells, "convoy", pairs, intervals)
     chart("base/sweep-convoy", "convoy: a round trip beside a CPU thread", "switch interval, ms", "round-trip p50, ms", series, log=True)
-    rows = []
-    for interval in intervals:
-        row = [f"{interval} ms"]
-        for model, version in pairs:
-            ours = spread(cells[("convoy", "model", model, interval)], "{:.1f}")
-            key = ("convoy", "cpython", version, interval)
-            row.append(f"{ours} / {spread(cells[key], '{:.1f}') if key in cells else 'not installed'}")
-        rows.append(row)
+    rows = [[f"{interval} ms"] + pair_row(cells, "convoy", pairs, interval, "{:.1f}") for interval in intervals]
     table("Round-trip p50 beside a CPU thread, ms, model / CPython:", ["switch interval"] + [f"model {m} / CPython {v}" for m, v in pairs], rows)
     rows = [[f"{i} ms", f"{1000 / i:.0f}"] + [spread(cells[("switches", "model", m, i)], "{:.0f}") for m in ["3.9", "3.12"]]
             for i in intervals]
@@ -445,8 +443,8 @@ def sweep_workers(runs):
     cores = os.cpu_count()
     counts = list(range(1, 2 * cores + 1))
     native_n, paced_n = 200_000_000, 2_000_000
-    cells = {}
-    add = lambda key, value: cells.setdefault(key, []).append(value)
+    cells = collections.defaultdict(list)
+    add = lambda key, value: cells[key].append(value)
     py312 = cpython("3.12")
     for _ in range(runs):
         for w in counts:
@@ -487,15 +485,15 @@ def sweep_pace(runs):
                 ("share", ["--workers", "1", "--increments", "1000000"], "threads", "`counter += 1` on a global"),
                 ("share2", ["--workers", "1", "--increments", "1000000"], "mutex", "the same under a `Lock`")]
     gil_build, free = cpython("3.13"), free_threaded_python()
-    cells = {}
+    cells = collections.defaultdict(list)
     for _ in range(runs):
         for program, args, mode, _ in programs:
             model = [seconds(rust(GIL, program, *args, "--python", v), mode) for v in ["3.12", "3.13t"]]
-            cells.setdefault(("model", program), []).append(model[1] / model[0])
+            cells[("model", program)].append(model[1] / model[0])
             if gil_build and free:
                 path = f"{program}/{program}.py"
                 theirs = [seconds(py(i, path, *args), mode) for i in [gil_build, free]]
-                cells.setdefault(("cpython", program), []).append(theirs[1] / theirs[0])
+                cells[("cpython", program)].append(theirs[1] / theirs[0])
     print(f"\n### Free-threading's own pace: one thread alone\n")
     print(f"{runs} rounds, each running the model at `--python 3.12` and `--python 3.13t`, then CPython "
           f"3.13 and 3.13t ({free or 'not built'}), one worker each, same arguments; the ratio of "

@@ -30,6 +30,17 @@ pub enum Line {
     Dotted,
 }
 
+impl Line {
+    /// Its dashes and the gaps between them, in pixels; `None` for a solid line.
+    fn dashes(self) -> Option<(u32, u32)> {
+        match self {
+            Line::Solid => None,
+            Line::Dashed => Some((8, 5)),
+            Line::Dotted => Some((2, 4)),
+        }
+    }
+}
+
 /// A named curve.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
@@ -178,10 +189,11 @@ impl Chart {
             let color = PALETTE[series.color % PALETTE.len()];
             let style = color.stroke_width(2);
             let line: Vec<(f64, f64)> = series.points.iter().map(|p| (p.x, p.median)).collect();
-            match series.line {
-                Line::Solid => chart.draw_series(LineSeries::new(line, style))?,
-                Line::Dashed => chart.draw_series(DashedLineSeries::new(line, 8, 5, style))?,
-                Line::Dotted => chart.draw_series(DashedLineSeries::new(line, 2, 4, style))?,
+            match series.line.dashes() {
+                None => chart.draw_series(LineSeries::new(line, style))?,
+                Some((dash, gap)) => {
+                    chart.draw_series(DashedLineSeries::new(line, dash, gap, style))?
+                }
             };
             let bars = series.points.iter().filter(|p| p.high > p.low);
             chart.draw_series(
@@ -211,18 +223,16 @@ impl Chart {
         width: u32,
     ) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
         let rows = self.series.len().div_ceil(2);
+        let column_width = width as i32 / 2;
         for (index, series) in self.series.iter().enumerate() {
-            let column_width = width as i32 / 2;
             let x = 60 + column_width * (index / rows) as i32;
             let y = (LEGEND_ROW as i32) * (index % rows) as i32 + LEGEND_ROW as i32 / 2;
             let style = PALETTE[series.color % PALETTE.len()].stroke_width(2);
-            let (dash, gap) = match series.line {
-                Line::Solid => (24, 0),
-                Line::Dashed => (8, 5),
-                Line::Dotted => (2, 4),
-            };
-            for start in (0..24).step_by((dash + gap) as usize) {
-                let end = (start + dash).min(24);
+            const SAMPLE: i32 = 24;
+            let (dash, gap) =
+                series.line.dashes().map_or((SAMPLE, 0), |(d, g)| (d as i32, g as i32));
+            for start in (0..SAMPLE).step_by((dash + gap) as usize) {
+                let end = (start + dash).min(SAMPLE);
                 area.draw(&PathElement::new([(x + start, y), (x + end, y)], style))?;
             }
             let name = match fits.iter().find(|(name, _)| *name == series.name) {
@@ -230,7 +240,7 @@ impl Chart {
                 None => series.name.clone(),
             };
             let font = ("sans-serif", 13).into_font().color(&BLACK);
-            area.draw(&Text::new(name, (x + 32, y - 7), font))?;
+            area.draw(&Text::new(name, (x + SAMPLE + 8, y - 7), font))?;
         }
         Ok(())
     }

@@ -111,10 +111,15 @@ pub fn cost(version: PythonVersion, work: Loop) -> Cost {
         (V3_12, LockedIncrement) => 278.0,
         // Free-threading's own price: 3.12's cost times what 3.13t's costs over 3.13's, the same
         // version with a GIL (see the module's docs).
-        (V3_13t, SumOfSquares) => 72.8 * 0.84,
-        (V3_13t, Count) => 48.0 * 0.88,
-        (V3_13t, Increment) => 70.0 * 1.49,
-        (V3_13t, LockedIncrement) => 278.0 * 0.79,
+        (V3_13t, _) => {
+            cost(V3_12, work).ns
+                * match work {
+                    SumOfSquares => 0.84,
+                    Count => 0.88,
+                    Increment => 1.49,
+                    LockedIncrement => 0.79,
+                }
+        }
     };
     let (between, ticks) = match work {
         SumOfSquares => (0.0, 4),
