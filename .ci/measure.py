@@ -149,58 +149,17 @@ def the_map(python3, version):
               "(about 10 minutes), or point PYTHON313T at one.")
 
 
-# CPython 2 cannot run the crates' Python 3 files: the same loop, in Python 2's words. Prints
-# threads / sequential time for WORKERS threads, each summing the squares of 0..N.
-CPU_EXAMPLE_PY2 = """
-import threading, time, sys
-def sum_of_squares(n):
-    total = 0
-    for i in xrange(n):
-        total += i * i
-    return total
-workers, n = int(sys.argv[1]), int(sys.argv[2])
-t = time.time()
-for _ in range(workers): sum_of_squares(n)
-s = time.time() - t
-threads = [threading.Thread(target=sum_of_squares, args=(n,)) for _ in range(workers)]
-t = time.time()
-for th in threads: th.start()
-for th in threads: th.join()
-print((time.time() - t) / s)
-"""
-
-
-# share.py in Python 2's words (the crates' .py files are Python 3).
-SHARE_PY2 = """
-import threading, sys
-counter = [0]
-def increment():
-    counter[0] += 1
-def worker(n):
-    for _ in xrange(n):
-        increment()
-workers, n = int(sys.argv[1]), int(sys.argv[2])
-threads = [threading.Thread(target=worker, args=(n,)) for _ in range(workers)]
-for t in threads: t.start()
-for t in threads: t.join()
-print(1.0 - float(counter[0]) / (workers * n))
-"""
-
-
-def py2(interpreter, script, workers, n):
-    """The one number a Python 2 script above prints for WORKERS threads and size N."""
-    args = [interpreter, "-c", script, str(workers), str(n)]
-    return float(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
-
-
+# CPython 2 cannot run the crates' Python 3 files: it runs their twins in Python 2's words, with
+# the same options and the same JSON (cpu_example/cpu_example_py2.py, share/share_py2.py).
 def cpu_ratio_py2(interpreter, workers, n):
-    """CPython 2's threads / sequential time (CPU_EXAMPLE_PY2)."""
-    return py2(interpreter, CPU_EXAMPLE_PY2, workers, n)
+    """CPython 2's threads / sequential time."""
+    result = py(interpreter, "cpu_example/cpu_example_py2.py", "--workers", str(workers), "--n", str(n))
+    return 1.0 / speedup(result, "threads")
 
 
 def lost_share_py2(interpreter, workers, increments):
-    """CPython 2's lost updates, per cent (SHARE_PY2)."""
-    return 100.0 * py2(interpreter, SHARE_PY2, workers, increments)
+    """CPython 2's lost updates, per cent."""
+    return lost_share(py(interpreter, "share/share_py2.py", "--workers", str(workers), "--increments", str(increments)))
 
 
 def compare(runs, rows):

@@ -48,6 +48,20 @@ pub struct CommonArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub timeline_svg: Option<PathBuf>,
 
+    /// After the run, run the program's own .py with the same sizes under a real CPython, read
+    /// which thread holds its GIL from outside (py-spy; on 3.13t, when each thread ran) and show
+    /// both runs one above the other. Without =PYTHON, the CPython matching --python (pyenv's;
+    /// for 3.13t ~/.local/python3.13t) (needs --features gil)
+    #[arg(long, global = true, value_name = "PYTHON", num_args = 0..=1, require_equals = true,
+          default_missing_value = "")]
+    pub beside_cpython: Option<String>,
+
+    /// Write who held the GIL when as a trace to FILE (Chrome's JSON trace format: open it in
+    /// ui.perfetto.dev or chrome://tracing); with --beside-cpython, CPython's run too (needs
+    /// --features gil)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+
     /// Internal: the pace's calibration, handed by a parent to its worker processes (see
     /// `gil::pace::use_units_per_ns`)
     #[arg(long, global = true, hide = true, value_name = "UNITS", value_parser = parse_units_per_ns)]
@@ -63,7 +77,10 @@ impl CommonArgs {
         if let Some(ms) = self.switch_interval {
             config.switch_interval = Duration::from_secs_f64(ms / 1000.0);
         }
-        config.record_timeline = self.timeline || self.timeline_svg.is_some();
+        config.record_timeline = self.timeline
+            || self.timeline_svg.is_some()
+            || self.trace.is_some()
+            || self.beside_cpython.is_some();
         config
     }
 }

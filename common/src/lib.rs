@@ -1,7 +1,8 @@
 //! What the six example programs share, written once: one module per idea.
 //!
 //! * [`gil`]: the simulated Global Interpreter Lock, after CPython's `Python/ceval_gil.c`;
-//! * [`timeline`]: the picture of who held the GIL when;
+//! * [`timeline`]: the picture of who held the GIL when, as text, SVG or a Perfetto trace;
+//! * [`cpython`]: a real CPython's GIL sampled beside the model's (`--beside-cpython`);
 //! * [`workload`]: the tutorials' shared loop (`count`) and the closed form of the sum of squares
 //!   that programs check their totals against (`sum_of_squares` itself is in each teaching file);
 //! * [`timing`] and [`latency`]: wall-clock timing and latency distributions (hdrhistogram);
@@ -24,6 +25,7 @@
 //!   does and check how it fails.
 
 pub mod cli;
+pub mod cpython;
 #[cfg(not(loom))] // tokio leaves out its network types when built for loom
 pub mod devices;
 pub mod error;

@@ -21,6 +21,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::cli::{self, CommonArgs, exit_with, usage_error};
+use crate::cpython::{self, OwnSampler, Plan, Sampled};
 use crate::error::Failure;
 use crate::gil::{self, Loop, Pace, PythonVersion, pace};
 use crate::progress::Progress;
@@ -32,6 +33,8 @@ use crate::timing;
 pub struct Program<'a> {
     args: &'a CommonArgs,
     progress: Progress,
+    /// The CPython to run beside the model after the run (`--beside-cpython`).
+    beside: Option<Plan>,
 }
 
 impl<'a> Program<'a> {
@@ -39,7 +42,7 @@ impl<'a> Program<'a> {
     /// `--features gil`) and prepares the progress line of `name`.
     pub fn start(name: &'static str, args: &'a CommonArgs) -> Self {
         install_gil(args, name);
-        Self { args, progress: Progress::new(args, name) }
+        Self { args, progress: Progress::new(args, name), beside: cpython::plan(args) }
     }
 
     /// The options every program shares.
@@ -49,7 +52,7 @@ impl<'a> Program<'a> {
 
     /// How many modes (or sweep points) the run has, for the progress line.
     pub fn steps(&self, steps: usize) {
-        self.progress.set_steps(steps as u64);
+        self.progress.set_steps(steps as u64 + u64::from(self.beside.is_some()));
     }
 
     /// A size's default: the `.py`'s at CPython's pace (the GIL build), Rust's own, larger, at
@@ -89,7 +92,12 @@ impl<'a> Program<'a> {
     /// Runs the program's `body` and ends it: prints its report (exit 0), or says in one line why
     /// it failed (exit 1, or 130 for Ctrl-C).
     pub fn run(self, body: impl FnOnce(&Self) -> Result<Report, Failure>) -> ExitCode {
+        // On 3.13t the model's side is its own threads' CPU time, sampled during the run.
+        let own = self.beside.as_ref().filter(|plan| plan.free_threaded);
+        let own = own.and_then(|_| OwnSampler::start(cpython::PERIOD).ok());
         let outcome = threads::thread_start_as_failure(|| body(&self)).and_then(|outcome| outcome);
+        let own = own.and_then(OwnSampler::stop);
+        let outcome = outcome.and_then(|report| self.beside_cpython(report, own));
         drop(self.progress); // the progress line is cleared before anything is printed
         match outcome {
             Ok(report) => match report::print(&report, self.args) {
@@ -98,6 +106,27 @@ impl<'a> Program<'a> {
             },
             Err(failure) => failure.exit(),
         }
+    }
+}
+
+impl Program<'_> {
+    /// With `--beside-cpython`, runs the `.py` under CPython and adds both schedules to `report`.
+    fn beside_cpython(&self, mut report: Report, own: Option<Sampled>) -> Result<Report, Failure> {
+        let Some(plan) = &self.beside else {
+            return Ok(report);
+        };
+        self.progress.step(&format!("{} beside, under CPython", report.program()));
+        let model = own.or_else(|| {
+            gil::global().filter(|g| g.config().version.has_gil()).map(|gil| {
+                let (names, timeline) = gil.timeline();
+                Sampled::events(names, timeline)
+            })
+        });
+        let model =
+            model.ok_or_else(|| Failure::Setup("no schedule of the model was recorded".into()))?;
+        let beside = cpython::beside(plan, report.program(), report.sizes(), self.args, model)?;
+        report.beside = Some(beside);
+        Ok(report)
     }
 }
 
@@ -111,6 +140,8 @@ fn install_gil(args: &CommonArgs, program: &str) {
             (args.timeline, "--timeline"),
             (args.timeline_svg.is_some(), "--timeline-svg"),
             (args.spin_units_per_ns.is_some(), "--spin-units-per-ns"),
+            (args.beside_cpython.is_some(), "--beside-cpython"),
+            (args.trace.is_some(), "--trace"),
         ];
         if let Some((_, flag)) = used.iter().find(|(used, _)| *used) {
             usage_error(&format!(
@@ -125,6 +156,15 @@ fn install_gil(args: &CommonArgs, program: &str) {
              (free-threaded) has none: choose another --python",
         );
     }
+    if args.python.is_some_and(|v| !v.has_gil())
+        && args.trace.is_some()
+        && args.beside_cpython.is_none()
+    {
+        usage_error(
+            "--trace draws who held the GIL, and --python 3.13t (free-threaded) has none: add \
+             --beside-cpython to trace when each thread ran, in the model and in CPython 3.13t",
+        );
+    }
     if args.timeline && args.json {
         usage_error(
             "--timeline draws in the terminal, and --json prints only one JSON object: use \
@@ -137,10 +177,12 @@ fn install_gil(args: &CommonArgs, program: &str) {
              100 ticks, sys.setcheckinterval); choose --python 3.9 or later",
         );
     }
-    if let Some(path) = &args.timeline_svg
-        && let Err(error) = check_writable(path)
-    {
-        exit_with(1, &format!("cannot write the timeline to {}: {error}", path.display()));
+    for (path, what) in [(&args.timeline_svg, "the timeline"), (&args.trace, "the trace")] {
+        if let Some(path) = path
+            && let Err(error) = check_writable(path)
+        {
+            exit_with(1, &format!("cannot write {what} to {}: {error}", path.display()));
+        }
     }
     if let Some(units) = args.spin_units_per_ns {
         gil::pace::use_units_per_ns(units);

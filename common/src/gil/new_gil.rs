@@ -36,6 +36,8 @@ impl Gil {
             if timed_out && state.locked && state.switch_number == saved_switch_number {
                 self.drop_request.store(true, Relaxed);
                 state.drop_requests += 1;
+                let at = self.now_us();
+                state.timeline.push_drop_request(me, at);
             }
         }
         // _ready: we hold the GIL.

@@ -53,6 +53,8 @@ pub struct Report {
     conclusion: String,
     /// What runs the program's work in a build without the GIL, for the header.
     natively: &'static str,
+    /// The model's schedule beside a real CPython's (`--beside-cpython`).
+    pub(crate) beside: Option<crate::cpython::Beside>,
 }
 
 /// The profile this binary was built with: `cargo run` builds `debug`, `--release` builds
@@ -71,6 +73,7 @@ impl Report {
             transcript: String::new(),
             conclusion: String::new(),
             natively: "native Rust threads",
+            beside: None,
         }
     }
 
@@ -97,6 +100,16 @@ impl Report {
     /// Says, after the table, what the numbers show.
     pub fn conclude(&mut self, conclusion: String) {
         self.conclusion = conclusion;
+    }
+
+    /// The program's name, as its header shows it ("base convoy").
+    pub fn program(&self) -> &'static str {
+        self.program
+    }
+
+    /// The sizes the run used, in order.
+    pub fn sizes(&self) -> &[(&'static str, Value)] {
+        &self.sizes
     }
 
     /// Records a size the run used.
@@ -160,6 +173,9 @@ impl Report {
             })
             .collect();
         object.insert("runs".into(), runs.into());
+        if let Some(beside) = &self.beside {
+            object.insert("beside_cpython".into(), beside.to_json());
+        }
         Value::Object(object)
     }
 

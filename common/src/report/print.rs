@@ -4,6 +4,7 @@
 use super::{Report, profile};
 use crate::cli::CommonArgs;
 use crate::gil::{Gil, Pace};
+use crate::timeline::{MAX_TRACE_EVENTS, Process, render_svgs, write_trace};
 use crate::{gil, out, outln};
 
 /// Prints the report. A write that fails ends the program ([`crate::output`]); a timeline file
@@ -34,26 +35,57 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
         outln!("{conclusion}");
     }
     if let Some(gil) = gil::global() {
+        let config = gil.config();
+        let title = format!(
+            "{} under the simulated GIL of CPython {} (switch interval {} ms)",
+            report.program,
+            config.version.as_str(),
+            config.switch_interval.as_secs_f64() * 1000.0
+        );
         let (names, timeline) = gil.timeline();
-        if args.timeline && !args.json {
+        if let Some(beside) = &report.beside {
+            if !args.json {
+                out!("{}", beside.text(&title));
+            }
+        } else if args.timeline && !args.json {
             outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
             out!("{}", timeline.render_text(&names, timeline.window(120_000), 1_000));
         }
         if let Some(path) = &args.timeline_svg {
-            let title = format!(
-                "{} under the simulated GIL of CPython {} (switch interval {} ms)",
-                report.program,
-                gil.config().version.as_str(),
-                gil.config().switch_interval.as_secs_f64() * 1000.0
-            );
-            let svg = timeline.render_svg(&names, timeline.window(250_000), &title);
-            std::fs::write(path, svg).map_err(|error| {
-                format!("could not write the timeline to {}: {error}", path.display())
-            })?;
-            if !args.json {
-                outln!("timeline written to {}", path.display());
+            let svg = match &report.beside {
+                Some(beside) => render_svgs(&beside.pictures(&title)),
+                None => timeline.render_svg(&names, timeline.window(250_000), &title),
+            };
+            write(path, &svg, "the timeline", args)?;
+        }
+        if let Some(path) = &args.trace {
+            let mut processes = vec![match &report.beside {
+                Some(beside) => Process {
+                    name: title.clone(),
+                    threads: &beside.model.names,
+                    timeline: &beside.model.timeline,
+                },
+                None => Process { name: title.clone(), threads: &names, timeline: &timeline },
+            }];
+            processes.extend(report.beside.as_ref().map(|beside| beside.process()));
+            let (trace, cut) = write_trace(&processes);
+            write(path, &trace, "the trace", args)?;
+            if cut && !args.json {
+                outln!(
+                    "(the trace stops at {MAX_TRACE_EVENTS} events: shorten the run to see it all)"
+                );
             }
         }
+    }
+    Ok(())
+}
+
+/// Writes `text` to `path`, and says so unless `--json`.
+fn write(path: &std::path::Path, text: &str, what: &str, args: &CommonArgs) -> Result<(), String> {
+    std::fs::write(path, text)
+        .map_err(|error| format!("could not write {what} to {}: {error}", path.display()))?;
+    if !args.json {
+        outln!("{what} written to {}", path.display());
     }
     Ok(())
 }

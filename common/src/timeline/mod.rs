@@ -5,8 +5,14 @@
 //! on those slow paths (already under the GIL's mutex): the hot path, the eval-breaker check,
 //! records nothing, so drawing the picture does not change what it shows.
 
+mod schedule;
 mod svg;
+pub use svg::{Picture, render_svgs};
 mod text;
+mod trace;
+
+pub use schedule::Schedule;
+pub use trace::{MAX_TRACE_EVENTS, Process, write_trace};
 
 /// What a thread is doing from an event on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +41,10 @@ const MAX_EVENTS: usize = 2_000_000;
 pub struct Timeline {
     record: bool,
     events: Vec<Event>,
+    /// Drop requests: (the waiter that asked, when), in microseconds.
+    drop_requests: Vec<(usize, u64)>,
+    /// No GIL: a "hold" is a thread running (free-threading, sampled from the kernel).
+    running: bool,
 }
 
 /// A stretch of time during which a thread stayed in one state.
@@ -47,7 +57,26 @@ pub struct Span {
 
 impl Timeline {
     pub fn new(record: bool) -> Self {
-        Self { record, events: Vec::new() }
+        Self { record, events: Vec::new(), drop_requests: Vec::new(), running: false }
+    }
+
+    /// A timeline of when threads ran, with no GIL: drawn and traced in those words.
+    pub fn of_running_threads() -> Self {
+        Self { running: true, ..Self::new(true) }
+    }
+
+    /// Whether this timeline says when threads ran rather than who held a GIL.
+    pub fn is_of_running_threads(&self) -> bool {
+        self.running
+    }
+
+    /// What a hold is, what a wait is, what the rest is, in this timeline's words.
+    pub(crate) fn words(&self) -> [&'static str; 3] {
+        if self.running {
+            ["runs", "waits", "not running (sleeping, I/O, done)"]
+        } else {
+            ["holds the GIL", "waits for the GIL", "released (I/O, sleep, join, done)"]
+        }
     }
 
     /// Records one event, if recording is on and there is room.
@@ -57,8 +86,20 @@ impl Timeline {
         }
     }
 
+    /// Records that `thread`, having waited one interval, asked the holder to drop the GIL.
+    pub fn push_drop_request(&mut self, thread: usize, at_us: u64) {
+        if self.record && self.drop_requests.len() < MAX_EVENTS {
+            self.drop_requests.push((thread, at_us));
+        }
+    }
+
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+
+    /// The drop requests recorded: (who asked, when), in microseconds.
+    pub fn drop_requests(&self) -> &[(usize, u64)] {
+        &self.drop_requests
     }
 
     /// Each thread's spans, from its first event to the last event of the whole timeline.
@@ -80,15 +121,12 @@ impl Timeline {
         rows
     }
 
-    /// The window worth drawing: from the first time a thread had to wait (the first contention;
-    /// the start if nobody ever waited), `length_us` long, cut at the end of the recording.
+    /// The window worth drawing: from the first time a thread had to wait for another (the
+    /// first contention; the start if nobody ever waited), `length_us` long, cut at the end of
+    /// the recording.
     pub fn window(&self, length_us: u64) -> (u64, u64) {
-        let start = self
-            .events
-            .iter()
-            .find(|e| e.mark == Mark::Waiting)
-            .or(self.events.first())
-            .map_or(0, |e| e.at_us);
+        let threads = self.events.iter().map(|e| e.thread + 1).max().unwrap_or(0);
+        let start = self.contended(threads).0;
         let end = self.events.last().map_or(0, |e| e.at_us);
         (start, end.min(start.saturating_add(length_us)))
     }

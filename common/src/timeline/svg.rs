@@ -18,12 +18,45 @@ impl Mark {
 /// The most threads the picture draws, one row each.
 pub const MAX_SVG_ROWS: usize = 64;
 
+/// One picture of an SVG document: a timeline, its threads, the window drawn and a title.
+pub struct Picture<'a> {
+    pub timeline: &'a Timeline,
+    pub names: &'a [String],
+    pub window: (u64, u64),
+    pub title: String,
+}
+
+/// Several pictures, one above the other, in one SVG document (the model beside CPython).
+pub fn render_svgs(pictures: &[Picture<'_>]) -> String {
+    let mut body = String::new();
+    let (mut width, mut height) = (0.0f64, 0.0);
+    for picture in pictures {
+        let (w, h) = picture.timeline.draw_svg(&mut body, picture, height);
+        width = width.max(w);
+        height += h;
+    }
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         font-family=\"monospace\" font-size=\"12\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n{body}</svg>\n"
+    )
+}
+
 impl Timeline {
     /// The same picture as an SVG document.
     pub fn render_svg(&self, names: &[String], window: (u64, u64), title: &str) -> String {
-        let (start, end) = window;
+        render_svgs(&[Picture { timeline: self, names, window, title: title.to_string() }])
+    }
+
+    /// Draws one picture into `svg`, `y0` pixels down; returns its width and height.
+    fn draw_svg(&self, svg: &mut String, picture: &Picture<'_>, y0: f64) -> (f64, f64) {
+        let (names, title) = (picture.names, &picture.title);
+        let (start, end) = picture.window;
         let length = end.saturating_sub(start).max(1) as f64;
-        let (label_w, plot_w, row_h, top) = (110.0, 1000.0, 26.0, 40.0);
+        // Room for the longest name, at about 7.2 pixels a character of 12-pixel monospace.
+        let longest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        let label_w = (longest as f64 * 7.2 + 20.0).max(110.0);
+        let (plot_w, row_h, top) = (1000.0, 26.0, y0 + 40.0);
         let rows: Vec<(&String, Vec<Span>)> = names
             .iter()
             .zip(self.spans(names.len()))
@@ -32,15 +65,13 @@ impl Timeline {
             })
             .take(MAX_SVG_ROWS)
             .collect();
-        let height = top + row_h * rows.len() as f64 + 50.0;
+        let height = 40.0 + row_h * rows.len() as f64 + 50.0;
         let x = |us: u64| label_w + (us.saturating_sub(start) as f64 / length) * plot_w;
-        let mut svg = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" \
-             font-family=\"monospace\" font-size=\"12\">\n\
-             <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-             <text x=\"10\" y=\"20\" font-size=\"14\">{title}</text>\n",
-            w = label_w + plot_w + 20.0,
-            title = escape(title),
+        let _ = writeln!(
+            svg,
+            "<text x=\"10\" y=\"{:.1}\" font-size=\"14\">{}</text>",
+            y0 + 20.0,
+            escape(title)
         );
         for (row, (name, spans)) in rows.iter().enumerate() {
             let y = top + row as f64 * row_h;
@@ -102,14 +133,8 @@ impl Timeline {
             tick += step;
         }
         let legend_y = axis_y + 20.0;
-        for (i, (mark, label)) in [
-            (Mark::Holding, "holds the GIL"),
-            (Mark::Waiting, "waits for it"),
-            (Mark::Released, "released (sleeping, I/O, done)"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        let marks = [Mark::Holding, Mark::Waiting, Mark::Released];
+        for (i, (mark, label)) in marks.into_iter().zip(self.words()).enumerate() {
             let lx = label_w + i as f64 * 250.0;
             let _ = writeln!(
                 svg,
@@ -120,8 +145,7 @@ impl Timeline {
                 lx + 20.0
             );
         }
-        svg.push_str("</svg>\n");
-        svg
+        (label_w + plot_w + 20.0, height)
     }
 }
 

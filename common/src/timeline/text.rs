@@ -49,8 +49,9 @@ impl Timeline {
         }
         let _ = writeln!(
             out,
-            "  {:>width$}  █ ▓ ▒ ░ = held the GIL for ≥ 3/4, ≥ 1/2, ≥ 1/4, less of the column; {} = only waited for it, blank = released; one column = {} ms, from {:.1} ms to {:.1} ms",
+            "  {:>width$}  █ ▓ ▒ ░ = {} for ≥ 3/4, ≥ 1/2, ≥ 1/4, less of the column; {} = only waited for it, blank = released; one column = {} ms, from {:.1} ms to {:.1} ms",
             "",
+            if self.is_of_running_threads() { "ran" } else { "held the GIL" },
             Mark::Waiting.glyph(),
             us_per_column as f64 / 1000.0,
             start as f64 / 1000.0,

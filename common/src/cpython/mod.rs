@@ -1,0 +1,335 @@
+//! The real CPython beside the model (`--beside-cpython`): after the model's run, the program's
+//! own `.py` runs with the same sizes under a real CPython, whose GIL is sampled from outside,
+//! and both schedules are shown one above the other, in the same glyphs and the same figures.
+//!
+//! * CPython with a GIL (2.7, 3.9, 3.12): py-spy reads which thread holds it ([`spy`]), about a
+//!   thousand times a second; the model's side is its exact events.
+//! * Free-threaded 3.13t (no GIL, and py-spy cannot read it): each thread's run state (the kernel's) says when
+//!   it was running ([`run_state`]), for CPython's process and for ours alike.
+//!
+//! Sampling cannot see a hold shorter than its period: the old GIL (2.7) changes hands every few
+//! microseconds, so there only the share each thread held, column by column, can be compared.
+
+mod print;
+mod run_state;
+#[cfg(feature = "gil")]
+mod spy;
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub use run_state::OwnSampler;
+
+use crate::cli::{CommonArgs, usage_error};
+use crate::error::Failure;
+use crate::gil::PythonVersion;
+use crate::timeline::Timeline;
+
+/// How often the samplers try to sample: as often as this, or as often as a sample allows.
+pub const PERIOD: Duration = Duration::from_micros(500);
+
+/// What a side's timeline was read from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Witness {
+    /// The model's own events: every take and drop, exact.
+    Events,
+    /// py-spy's samples; `misses` it could not read.
+    PySpy { misses: u64 },
+    /// Each thread's run state, sampled from the kernel.
+    RunState,
+}
+
+/// One side's schedule: its threads, its timeline and how it was read.
+#[derive(Clone, Debug)]
+pub struct Sampled {
+    pub names: Vec<String>,
+    pub timeline: Timeline,
+    pub samples: u64,
+    pub seconds: f64,
+    /// Samples in which no thread held the GIL.
+    pub without_holder: u64,
+    pub witness: Witness,
+}
+
+impl Sampled {
+    /// The model's exact events.
+    pub fn events(names: Vec<String>, timeline: Timeline) -> Self {
+        Self {
+            names,
+            timeline,
+            samples: 0,
+            seconds: 0.0,
+            without_holder: 0,
+            witness: Witness::Events,
+        }
+    }
+
+    /// Samples a second.
+    pub fn rate_hz(&self) -> f64 {
+        self.samples as f64 / self.seconds.max(1e-9)
+    }
+}
+
+/// The CPython chosen at start-up, before any work.
+pub struct Plan {
+    pub interpreter: PathBuf,
+    /// Whether both sides are read from their threads' run states (`--python 3.13t`).
+    pub free_threaded: bool,
+    python2: bool,
+}
+
+/// The model's run and CPython's, side by side.
+#[derive(Clone, Debug)]
+pub struct Beside {
+    pub plan_interpreter: String,
+    pub version: String,
+    pub script: String,
+    pub arguments: Vec<String>,
+    pub model: Sampled,
+    pub cpython: Sampled,
+}
+
+/// The CPython `--beside-cpython` asks for: the one given, else the one matching `--python`
+/// (pyenv's, or the free-threaded build of `../shared/tools/build-python3.13t.sh`), else
+/// `python3`. None found: one line naming what to install, exit 2.
+pub fn plan(args: &CommonArgs) -> Option<Plan> {
+    let given = args.beside_cpython.as_deref()?;
+    let version = args.gil_config().version;
+    let interpreter = if given.is_empty() {
+        default_interpreter(version).unwrap_or_else(|| {
+            usage_error(&format!(
+                "--beside-cpython: no CPython {} found ({}): install it, or name one with \
+                 --beside-cpython=PATH",
+                version.as_str(),
+                match version {
+                    PythonVersion::V3_13t =>
+                        "$PYTHON313T, ~/.local/python3.13t/bin/python3.13t; \
+                                              ../shared/tools/build-python3.13t.sh builds it",
+                    _ => "under pyenv, ~/.pyenv/versions",
+                }
+            ))
+        })
+    } else {
+        on_path(given).unwrap_or_else(|| {
+            usage_error(&format!("--beside-cpython={given}: no such executable"))
+        })
+    };
+    Some(Plan {
+        interpreter,
+        free_threaded: !version.has_gil(),
+        python2: version == PythonVersion::V2_7,
+    })
+}
+
+fn default_interpreter(version: PythonVersion) -> Option<PathBuf> {
+    if version == PythonVersion::V3_13t {
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+        return [
+            std::env::var_os("PYTHON313T").map(PathBuf::from),
+            Some(home.join(".local/python3.13t/bin/python3.13t")),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|p| p.is_file());
+    }
+    pyenv(version.as_str())
+        .or_else(|| (version != PythonVersion::V2_7).then(|| on_path("python3")).flatten())
+}
+
+/// The newest pyenv CPython `version.*` (`~/.pyenv/versions/3.12.1/bin/python`).
+fn pyenv(version: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".pyenv")))?;
+    let prefix = format!("{version}.");
+    let mut found: Vec<(u64, PathBuf)> = std::fs::read_dir(root.join("versions"))
+        .ok()?
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let patch = name.strip_prefix(&prefix)?.parse::<u64>().ok()?;
+            let python = entry.path().join("bin/python");
+            python.is_file().then_some((patch, python))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, path)| path)
+}
+
+/// `name` as the shell would find it: a path, or an executable on `$PATH`.
+fn on_path(name: &str) -> Option<PathBuf> {
+    if name.contains('/') {
+        return Path::new(name).is_file().then(|| PathBuf::from(name));
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// The `.py` of `program` ("cpu_example", "base convoy"): `NAME/NAME.py`, or for a subcommand
+/// `NAME/SUB.py` (`-` written `_`); under CPython 2 its Python 2 twin `NAME/NAME_py2.py` where the `.py` is
+/// Python 3 only.
+fn script(program: &str, python2: bool) -> Result<PathBuf, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
+    let (krate, file) = program.split_once(' ').unwrap_or((program, program));
+    let file = file.replace('-', "_"); // mp add-sub: mp/add_sub.py
+    let dir = root.join(krate);
+    let twin = dir.join(format!("{file}_py2.py"));
+    let path = if python2 && twin.is_file() { twin } else { dir.join(format!("{file}.py")) };
+    if !path.is_file() {
+        return Err(format!(
+            "--beside-cpython: '{program}' has no .py twin to run ({} does not exist)",
+            path.display()
+        ));
+    }
+    if python2 && !path.ends_with("convoy.py") && !path.to_string_lossy().ends_with("_py2.py") {
+        return Err(format!(
+            "--beside-cpython: {} is Python 3 and has no Python 2 twin: choose --python 3.9 or later",
+            path.display()
+        ));
+    }
+    Ok(path)
+}
+
+/// The `.py`'s arguments: the run's sizes (`n`, `workers` → `--n N --workers K`) and its switch
+/// interval, so that both sides run the same work whatever the defaults.
+fn arguments(sizes: &[(&'static str, Value)], switch_interval: Option<f64>) -> Vec<String> {
+    let mut args = Vec::new();
+    for (key, value) in sizes {
+        args.push(format!("--{}", key.replace('_', "-")));
+        args.push(value.as_str().map_or_else(|| value.to_string(), str::to_string));
+    }
+    if let Some(ms) = switch_interval {
+        args.extend(["--switch-interval".to_string(), ms.to_string()]);
+    }
+    args
+}
+
+/// Runs `program`'s `.py` under the planned CPython, sampling it, and returns both sides.
+pub(crate) fn beside(
+    plan: &Plan,
+    program: &str,
+    sizes: &[(&'static str, Value)],
+    args: &CommonArgs,
+    model: Sampled,
+) -> Result<Beside, Failure> {
+    let script = script(program, plan.python2).map_err(Failure::Setup)?;
+    let arguments = arguments(sizes, args.switch_interval);
+    let mut child = Command::new(&plan.interpreter)
+        .arg(&script)
+        .args(&arguments)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            Failure::Setup(format!("could not start {}: {e}", plan.interpreter.display()))
+        })?;
+    let stderr = drain(&mut child);
+    let sampled = sample(plan, &mut child);
+    let status = child.wait();
+    let stderr = stderr.join().unwrap_or_default();
+    let (version, cpython) = sampled?;
+    match status {
+        Ok(status) if status.success() => {}
+        Ok(_) if crate::interrupt::interrupted() => return Err(Failure::Interrupted),
+        _ => {
+            let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+            return Err(Failure::Io(format!("{} failed: {last}", script.display())));
+        }
+    }
+    Ok(Beside {
+        plan_interpreter: plan.interpreter.display().to_string(),
+        version,
+        script: script.file_name().map_or(String::new(), |f| f.to_string_lossy().into_owned()),
+        arguments,
+        model,
+        cpython,
+    })
+}
+
+/// Reads the child's stderr to its end, in a thread, so that a chatty `.py` never blocks.
+fn drain(child: &mut Child) -> std::thread::JoinHandle<String> {
+    let pipe = child.stderr.take();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
+/// Samples the child until it exits: (its version, its schedule).
+fn sample(plan: &Plan, child: &mut Child) -> Result<(String, Sampled), Failure> {
+    if !plan.free_threaded {
+        return sample_gil(plan, child);
+    }
+    let origin = Instant::now();
+    let mut sampler = run_state::RunState::new(child.id(), None, origin);
+    while running(child)? {
+        sampler.sample();
+        std::thread::sleep(PERIOD);
+    }
+    Ok((version_of(&plan.interpreter), sampler.finish(origin.elapsed().as_secs_f64())))
+}
+
+#[cfg(feature = "gil")]
+use spy::sample_gil;
+
+/// Without the `gil` feature, `--beside-cpython` is refused before the run.
+#[cfg(not(feature = "gil"))]
+fn sample_gil(_: &Plan, _: &mut Child) -> Result<(String, Sampled), Failure> {
+    Err(Failure::Setup("--beside-cpython needs --features gil".into()))
+}
+
+/// Whether the child still runs; on Ctrl-C it is killed and the run fails as interrupted.
+fn running(child: &mut Child) -> Result<bool, Failure> {
+    if crate::interrupt::interrupted() {
+        let _ = child.kill();
+        return Err(Failure::Interrupted);
+    }
+    Ok(matches!(child.try_wait(), Ok(None)))
+}
+
+/// `python --version`'s version ("3.13.5"), or the interpreter's file name.
+fn version_of(interpreter: &Path) -> String {
+    Command::new(interpreter)
+        .arg("-c")
+        .arg("import sys; print(sys.version.split()[0])")
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|text| text.trim().to_string())
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| interpreter.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_py_gets_the_runs_sizes_as_its_options() {
+        let sizes = [("n", Value::from(5)), ("latency_ms", Value::from(0.2))];
+        assert_eq!(
+            arguments(&sizes, Some(2.0)),
+            ["--n", "5", "--latency-ms", "0.2", "--switch-interval", "2"]
+        );
+    }
+
+    #[test]
+    fn each_program_finds_its_py_and_python_2_its_twin() {
+        assert!(script("cpu_example", false).unwrap().ends_with("cpu_example/cpu_example.py"));
+        assert!(script("cpu_example", true).unwrap().ends_with("cpu_example/cpu_example_py2.py"));
+        assert!(script("base convoy", true).unwrap().ends_with("base/convoy.py"));
+        assert!(script("mp add-sub", false).unwrap().ends_with("mp/add_sub.py"));
+        assert!(script("base devices", false).unwrap_err().contains("no .py twin"));
+        assert!(script("share2", true).unwrap_err().contains("no Python 2 twin"));
+    }
+}

@@ -1,0 +1,141 @@
+//! The timeline as a trace that opens in Perfetto (ui.perfetto.dev) or chrome://tracing
+//! (`--trace FILE.json`): the Chrome Trace Event Format that viztracer and py-spy also write.
+//!
+//! One process per run (the model, and the sampled CPython with `--beside-cpython`), one track
+//! per thread with its slices "holds the GIL", "waits for the GIL" and "released (I/O, sleep,
+//! join, done)"; an instant at each drop request and a flow arrow from it to the hand-off it caused;
+//! a counter of the switches so far.
+
+use serde_json::{Value, json};
+
+use super::{Mark, Timeline};
+
+/// The most events one file holds: the old GIL changes hands every few microseconds, and a
+/// trace of millions of slices opens slowly. Past it the trace stops, and says so.
+pub const MAX_TRACE_EVENTS: usize = 1_000_000;
+
+/// One run to put in the trace.
+pub struct Process<'a> {
+    pub name: String,
+    pub threads: &'a [String],
+    pub timeline: &'a Timeline,
+}
+
+/// The trace of `processes`, as one JSON document, and whether it was cut at
+/// [`MAX_TRACE_EVENTS`].
+pub fn write_trace(processes: &[Process<'_>]) -> (String, bool) {
+    let mut events: Vec<Value> = Vec::new();
+    let mut cut = false;
+    for (index, process) in processes.iter().enumerate() {
+        let pid = index + 1;
+        cut |= !push_process(&mut events, pid, process);
+    }
+    let document = json!({
+        "traceEvents": events,
+        "displayTimeUnit": "ms",
+        "otherData": {
+            "written_by": "common::timeline::trace (Threading vs Multiprocessing, in Rust)",
+            "cut_at_max_events": cut,
+        },
+    });
+    (document.to_string(), cut)
+}
+
+/// Adds one process's events; false if it had to stop at the limit.
+fn push_process(events: &mut Vec<Value>, pid: usize, process: &Process<'_>) -> bool {
+    events.push(json!({"ph": "M", "name": "process_name", "pid": pid, "tid": 0,
+                       "args": {"name": process.name}}));
+    let rows = process.timeline.spans(process.threads.len());
+    let words = process.timeline.words();
+    for (thread, (name, row)) in process.threads.iter().zip(&rows).enumerate() {
+        events.push(json!({"ph": "M", "name": "thread_name", "pid": pid, "tid": thread + 1,
+                           "args": {"name": name}}));
+        for span in row {
+            if events.len() >= MAX_TRACE_EVENTS {
+                return false;
+            }
+            events.push(json!({
+                "ph": "X", "cat": "gil", "name": words[span.mark as usize], "pid": pid,
+                "tid": thread + 1, "ts": span.from_us, "dur": span.to_us - span.from_us,
+            }));
+        }
+    }
+    // Every hold, in time order: the hand-offs, and what each drop request caused.
+    let mut holds: Vec<(u64, usize)> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(t, row)| {
+            row.iter().filter(|s| s.mark == Mark::Holding).map(move |s| (s.from_us, t))
+        })
+        .collect();
+    holds.sort_unstable();
+    let mut switches = 0u64;
+    let mut last: Option<usize> = None;
+    for &(at, thread) in &holds {
+        if last.is_some_and(|l| l != thread) {
+            switches += 1;
+            if events.len() >= MAX_TRACE_EVENTS {
+                return false;
+            }
+            events.push(json!({"ph": "C", "name": "GIL switches", "pid": pid, "ts": at,
+                               "args": {"switches": switches}}));
+        }
+        last = Some(thread);
+    }
+    for (id, &(asker, at)) in process.timeline.drop_requests().iter().enumerate() {
+        if events.len() + 3 > MAX_TRACE_EVENTS {
+            return false;
+        }
+        let tid = asker + 1;
+        events.push(json!({"ph": "i", "s": "t", "cat": "gil", "name": "drop request",
+                           "pid": pid, "tid": tid, "ts": at}));
+        if let Some((handed, to)) = hand_off_after(&holds, at) {
+            let flow = format!("{pid}-{id}");
+            events.push(json!({"ph": "s", "cat": "gil", "name": "drop request → hand-off",
+                               "id": flow, "pid": pid, "tid": tid, "ts": at}));
+            events.push(json!({"ph": "f", "bp": "e", "cat": "gil",
+                               "name": "drop request → hand-off", "id": flow, "pid": pid,
+                               "tid": to + 1, "ts": handed}));
+        }
+    }
+    true
+}
+
+/// The first hold, at or after `at`, by another thread than the one holding at `at`.
+fn hand_off_after(holds: &[(u64, usize)], at: u64) -> Option<(u64, usize)> {
+    let next = holds.partition_point(|&(start, _)| start < at);
+    let holder = next.checked_sub(1).map(|i| holds[i].1);
+    holds[next..].iter().copied().find(|&(_, thread)| Some(thread) != holder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drop_request_points_to_the_hand_off_it_caused() {
+        let mut t = Timeline::new(true);
+        t.push(0, 0, Mark::Holding);
+        t.push(1, 10, Mark::Waiting);
+        t.push_drop_request(1, 5_010);
+        t.push(0, 5_100, Mark::Waiting);
+        t.push(1, 5_120, Mark::Holding);
+        t.push(1, 9_000, Mark::Released);
+        t.push(0, 9_000, Mark::Holding);
+        t.push(0, 9_500, Mark::Released);
+        let names = vec!["a".to_string(), "b".to_string()];
+        let (text, cut) =
+            write_trace(&[Process { name: "model".into(), threads: &names, timeline: &t }]);
+        assert!(!cut);
+        let trace: Value = serde_json::from_str(&text).unwrap();
+        let events = trace["traceEvents"].as_array().unwrap();
+        let finish = events.iter().find(|e| e["ph"] == "f").unwrap();
+        assert_eq!((finish["ts"].as_u64(), finish["tid"].as_u64()), (Some(5_120), Some(2)));
+        let counters: Vec<u64> = events
+            .iter()
+            .filter(|e| e["ph"] == "C")
+            .map(|e| e["args"]["switches"].as_u64().unwrap())
+            .collect();
+        assert_eq!(counters, vec![1, 2]);
+    }
+}
