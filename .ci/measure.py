@@ -464,6 +464,56 @@ def sweep_pace(runs):
 
 
 ROWS = ["cpu", "share", "convoy", "default"]
+# The real CPython's GIL beside the model's (--beside-cpython): the same sizes on both sides,
+# CPython's run right after the model's in each invocation; (scenario, program, arguments).
+BESIDE = [
+    ("cpu_example 3.12", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "3.12"]),
+    ("cpu_example 3.9", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "3.9"]),
+    ("cpu_example 2.7", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "2.7"]),
+    ("cpu_example 3.13t", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "3.13t"]),
+    ("share 3.9", "share", ["--python", "3.9"]),
+    ("base convoy 3.12", "base", ["convoy", "--python", "3.12"]),
+]
+
+
+def beside(runs):
+    """Each scenario's figures, model / CPython, over interleaved rounds."""
+    cells = collections.defaultdict(list)
+    for _ in range(runs):
+        for name, program, args in BESIDE:
+            result = rust(GIL, program, *args, "--beside-cpython")["beside_cpython"]
+            cells[(name, "rate")].append(result["cpython"]["samples_per_second"])
+            for side in ["model", "cpython"]:
+                s = result[side]
+                cells[(name, side, "switches")].append(s["switches_per_second"])
+                cells[(name, side, "p50")].append(s["hold_ms"]["p50"])
+                cells[(name, side, "p90")].append(s["hold_ms"]["p90"])
+                # The busiest thread's share first: threads are paired by rank, not by name.
+                held = sorted(s["held"].values(), reverse=True)
+                waited = sorted(s["waited"].values(), reverse=True)
+                cells[(name, side, "held")].append(held[:2] + [0.0] * (2 - len(held[:2])))
+                cells[(name, side, "waited")].append(waited[0] if waited else 0.0)
+                cells[(name, side, "nobody")].append(s["nobody_held"])
+                cells[(name, side, "two")].append(s["two_at_once"])
+    print(f"\n### The real GIL beside the model\n")
+    print(f"{runs} rounds; in each, every scenario ran once: `--features gil -- ARGS --beside-cpython` "
+          f"(the model, then CPython with the same sizes, its GIL read by py-spy; 3.13t's threads by "
+          f"their run state). Over the contended window of each side; median (lowest–highest).")
+    def pair(name, key, fmt, unit=""):
+        if "3.13t" in name and key != "two":  # no GIL: nothing switches, nobody holds
+            return "no GIL"
+        return " / ".join(spread(cells[(name, side, key)], fmt, unit) for side in ["model", "cpython"])
+    rank = lambda name, i: " / ".join(spread([100 * h[i] for h in cells[(name, side, "held")]], "{:.0f}", " %") for side in ["model", "cpython"])
+    rows = [[name, spread(cells[(name, "rate")], "{:.0f}"), pair(name, "switches", "{:.0f}"),
+             pair(name, "p50", "{:.1f}"), pair(name, "p90", "{:.1f}"), rank(name, 0), rank(name, 1),
+             " / ".join(spread([100 * w for w in cells[(name, side, "waited")]], "{:.0f}", " %") for side in ["model", "cpython"]),
+             "no GIL" if "3.13t" in name else " / ".join(spread([100 * w for w in cells[(name, side, "nobody")]], "{:.1f}", " %") for side in ["model", "cpython"]),
+             " / ".join(spread([100 * w for w in cells[(name, side, "two")]], "{:.0f}", " %") for side in ["model", "cpython"])]
+            for name, _, _ in BESIDE]
+    table("model / CPython:", ["scenario", "samples a second", "switches a second", "hold p50, ms", "hold p90, ms",
+                               "busiest thread held", "next held", "longest waiter waited", "nobody held", "two at once"], rows)
+
+
 SWEEPS = {"threads": sweep_threads, "interval": sweep_interval, "workers": sweep_workers, "pace": sweep_pace}
 
 
@@ -473,6 +523,7 @@ def arguments():
     which.add_argument("--map", action="store_true", help="only the map (one GIL, none, one each)")
     which.add_argument("--compare", action="store_true", help="only the simulated GIL beside CPython")
     which.add_argument("--devices", action="store_true", help="only the base devices table (native)")
+    which.add_argument("--beside", action="store_true", help="only the real GIL beside the model (--beside-cpython)")
     which.add_argument("--sweep", action="store_true",
                        help="only the sweeps (threads 1 to 8, switch interval 1 to 50 ms, mp's workers, 3.13t's pace), with their plots")
     # 9 by default: on a shared machine a run can be half again as slow as the next, and the
@@ -502,6 +553,9 @@ def main():
         return
     if args.devices:
         devices(args.runs)
+        return
+    if args.beside:
+        beside(args.runs)
         return
     if args.sweep:
         for name, sweep in SWEEPS.items():

@@ -149,20 +149,14 @@ fn install_gil(args: &CommonArgs, program: &str) {
             ));
         }
     }
-    let timeline = args.timeline || args.timeline_svg.is_some();
-    if args.python.is_some_and(|v| !v.has_gil()) && timeline {
+    // With no GIL there is nothing to draw but when each thread ran, which only the sampler of
+    // --beside-cpython reads.
+    let drawn = args.timeline || args.timeline_svg.is_some() || args.trace.is_some();
+    if args.python.is_some_and(|v| !v.has_gil()) && drawn && args.beside_cpython.is_none() {
         usage_error(
-            "--timeline and --timeline-svg draw who held the GIL, and --python 3.13t \
-             (free-threaded) has none: choose another --python",
-        );
-    }
-    if args.python.is_some_and(|v| !v.has_gil())
-        && args.trace.is_some()
-        && args.beside_cpython.is_none()
-    {
-        usage_error(
-            "--trace draws who held the GIL, and --python 3.13t (free-threaded) has none: add \
-             --beside-cpython to trace when each thread ran, in the model and in CPython 3.13t",
+            "--timeline, --timeline-svg and --trace draw who held the GIL, and --python 3.13t \
+             (free-threaded) has none: add --beside-cpython to draw when each thread ran, in \
+             the model and in CPython 3.13t, or choose another --python",
         );
     }
     if args.timeline && args.json {

@@ -79,7 +79,14 @@ fn bad_input_is_refused_with_one_line() {
 #[cfg(not(feature = "gil"))]
 #[test]
 fn gil_options_need_the_gil_feature() {
-    for args in [&["--python", "3.9"][..], &["--switch-interval", "5"], &["--timeline"]] {
+    let options = [
+        &["--python", "3.9"][..],
+        &["--switch-interval", "5"],
+        &["--timeline"],
+        &["--beside-cpython"],
+        &["--trace", "t.json"],
+    ];
+    for args in options {
         assert_refused(BIN, args, 2, "--features gil");
     }
 }

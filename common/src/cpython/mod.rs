@@ -4,8 +4,8 @@
 //!
 //! * CPython with a GIL (2.7, 3.9, 3.12): py-spy reads which thread holds it ([`spy`]), about a
 //!   thousand times a second; the model's side is its exact events.
-//! * Free-threaded 3.13t (no GIL, and py-spy cannot read it): each thread's run state (the kernel's) says when
-//!   it was running ([`run_state`]), for CPython's process and for ours alike.
+//! * Free-threaded 3.13t (no GIL, and py-spy cannot read it): each thread's run state, read from
+//!   the kernel, says when it was running ([`run_state`]), for CPython's process and for ours.
 //!
 //! Sampling cannot see a hold shorter than its period: the old GIL (2.7) changes hands every few
 //! microseconds, so there only the share each thread held, column by column, can be compared.
@@ -85,7 +85,7 @@ pub struct Plan {
 /// The model's run and CPython's, side by side.
 #[derive(Clone, Debug)]
 pub struct Beside {
-    pub plan_interpreter: String,
+    pub interpreter: String,
     pub version: String,
     pub script: String,
     pub arguments: Vec<String>,
@@ -243,7 +243,7 @@ pub(crate) fn beside(
         }
     }
     Ok(Beside {
-        plan_interpreter: plan.interpreter.display().to_string(),
+        interpreter: plan.interpreter.display().to_string(),
         version,
         script: script.file_name().map_or(String::new(), |f| f.to_string_lossy().into_owned()),
         arguments,

@@ -161,7 +161,7 @@ impl Beside {
             value
         };
         json!({
-            "interpreter": self.plan_interpreter,
+            "interpreter": self.interpreter,
             "version": self.version,
             "script": self.script,
             "arguments": self.arguments,
