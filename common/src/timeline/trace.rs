@@ -24,25 +24,43 @@ pub struct Process<'a> {
 /// The trace of `processes`, as one JSON document, and whether it was cut at
 /// [`MAX_TRACE_EVENTS`].
 pub fn write_trace(processes: &[Process<'_>]) -> (String, bool) {
-    let mut events: Vec<Value> = Vec::new();
+    let mut events = Events { text: String::from("{\"traceEvents\":["), count: 0 };
     let mut cut = false;
     for (index, process) in processes.iter().enumerate() {
         let pid = index + 1;
         cut |= !push_process(&mut events, pid, process);
     }
-    let document = json!({
-        "traceEvents": events,
-        "displayTimeUnit": "ms",
-        "otherData": {
-            "written_by": "common::timeline::trace (Threading vs Multiprocessing, in Rust)",
-            "cut_at_max_events": cut,
-        },
+    let other = json!({
+        "written_by": "common::timeline::trace (Threading vs Multiprocessing, in Rust)",
+        "cut_at_max_events": cut,
     });
-    (document.to_string(), cut)
+    let mut text = events.text;
+    text.push_str(&format!("],\"displayTimeUnit\":\"ms\",\"otherData\":{other}}}"));
+    (text, cut)
+}
+
+/// The events written so far, as JSON text: a million `Value`s would take a gigabyte.
+struct Events {
+    text: String,
+    count: usize,
+}
+
+impl Events {
+    fn push(&mut self, event: Value) {
+        if self.count > 0 {
+            self.text.push(',');
+        }
+        self.text.push_str(&event.to_string());
+        self.count += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.count
+    }
 }
 
 /// Adds one process's events; false if it had to stop at the limit.
-fn push_process(events: &mut Vec<Value>, pid: usize, process: &Process<'_>) -> bool {
+fn push_process(events: &mut Events, pid: usize, process: &Process<'_>) -> bool {
     events.push(json!({"ph": "M", "name": "process_name", "pid": pid, "tid": 0,
                        "args": {"name": process.name}}));
     let rows = process.timeline.spans(process.threads.len());
