@@ -52,11 +52,15 @@ fn the_model_and_cpython_run_the_same_sizes_side_by_side() {
     for side in ["model", "cpython"] {
         assert_consistent_side(&beside[side]);
         // Both workers had turns: each held it for a tenth of the contended window at least
-        // (half, with a 5x margin).
+        // (half, with a 5x margin), and nobody else did (py-spy, reading a thread list that
+        // changes under it, may see a short-lived stray).
         let held = beside[side]["held"].as_object().unwrap();
-        let workers = held.iter().filter(|(name, _)| name.starts_with("Thread-"));
-        let shares: Vec<f64> = workers.map(|(_, v)| v.as_f64().unwrap()).collect();
-        assert!(shares.len() == 2 && shares.iter().all(|&s| s > 0.1), "{side}: {held:?}");
+        let turns: Vec<&String> =
+            held.iter().filter(|(_, v)| v.as_f64().unwrap() > 0.1).map(|(name, _)| name).collect();
+        assert!(
+            turns.len() == 2 && turns.iter().all(|n| n.starts_with("Thread-")),
+            "{side}: {held:?}"
+        );
     }
     let trace = assert_valid_trace(&std::fs::read_to_string(&path).unwrap());
     std::fs::remove_file(&path).unwrap();

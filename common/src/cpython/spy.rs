@@ -150,6 +150,16 @@ impl Spy {
     }
 
     pub(crate) fn finish(mut self, seconds: f64) -> Sampled {
+        // A thread py-spy never named may share its stand-in with a named one: keep rows apart.
+        for row in 1..self.names.len() {
+            let mut name = self.names[row].clone();
+            let mut copy = 1;
+            while self.names[..row].contains(&name) {
+                copy += 1;
+                name = format!("{} ({copy})", self.names[row]);
+            }
+            self.names[row] = name;
+        }
         let at = micros(self.origin.elapsed());
         for (row, mark) in self.last.iter().enumerate() {
             if *mark != Mark::Released {
