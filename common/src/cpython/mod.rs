@@ -10,23 +10,25 @@
 //! Sampling cannot see a hold shorter than its period: the old GIL (2.7) changes hands every few
 //! microseconds, so there only the share each thread held, column by column, can be compared.
 
+mod find;
 mod print;
 mod run_state;
 #[cfg(feature = "gil")]
 mod spy;
 
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+pub use find::plan;
+use find::{script, version_of};
 pub use run_state::OwnSampler;
 
-use crate::cli::{CommonArgs, usage_error};
+use crate::cli::CommonArgs;
 use crate::error::Failure;
-use crate::gil::PythonVersion;
 use crate::timeline::Timeline;
 
 /// How often the samplers try to sample: as often as this, or as often as a sample allows.
@@ -91,108 +93,6 @@ pub struct Beside {
     pub arguments: Vec<String>,
     pub model: Sampled,
     pub cpython: Sampled,
-}
-
-/// The CPython `--beside-cpython` asks for: the one given, else the one matching `--python`
-/// (pyenv's, or the free-threaded build of `../shared/tools/build-python3.13t.sh`), else
-/// `python3`. None found: one line naming what to install, exit 2.
-pub fn plan(args: &CommonArgs) -> Option<Plan> {
-    let given = args.beside_cpython.as_deref()?;
-    let version = args.gil_config().version;
-    let interpreter = if given.is_empty() {
-        default_interpreter(version).unwrap_or_else(|| {
-            usage_error(&format!(
-                "--beside-cpython: no CPython {} found ({}): install it, or name one with \
-                 --beside-cpython=PATH",
-                version.as_str(),
-                match version {
-                    PythonVersion::V3_13t =>
-                        "$PYTHON313T, ~/.local/python3.13t/bin/python3.13t; \
-                                              ../shared/tools/build-python3.13t.sh builds it",
-                    _ => "under pyenv, ~/.pyenv/versions",
-                }
-            ))
-        })
-    } else {
-        on_path(given).unwrap_or_else(|| {
-            usage_error(&format!("--beside-cpython={given}: no such executable"))
-        })
-    };
-    Some(Plan {
-        interpreter,
-        free_threaded: !version.has_gil(),
-        python2: version == PythonVersion::V2_7,
-    })
-}
-
-fn default_interpreter(version: PythonVersion) -> Option<PathBuf> {
-    if version == PythonVersion::V3_13t {
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-        return [
-            std::env::var_os("PYTHON313T").map(PathBuf::from),
-            Some(home.join(".local/python3.13t/bin/python3.13t")),
-        ]
-        .into_iter()
-        .flatten()
-        .find(|p| p.is_file());
-    }
-    pyenv(version.as_str())
-        .or_else(|| (version != PythonVersion::V2_7).then(|| on_path("python3")).flatten())
-}
-
-/// The newest pyenv CPython `version.*` (`~/.pyenv/versions/3.12.1/bin/python`).
-fn pyenv(version: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("PYENV_ROOT")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".pyenv")))?;
-    let prefix = format!("{version}.");
-    let mut found: Vec<(u64, PathBuf)> = std::fs::read_dir(root.join("versions"))
-        .ok()?
-        .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().into_string().ok()?;
-            let patch = name.strip_prefix(&prefix)?.parse::<u64>().ok()?;
-            let python = entry.path().join("bin/python");
-            python.is_file().then_some((patch, python))
-        })
-        .collect();
-    found.sort();
-    found.pop().map(|(_, path)| path)
-}
-
-/// `name` as the shell would find it: a path, or an executable on `$PATH`.
-fn on_path(name: &str) -> Option<PathBuf> {
-    if name.contains('/') {
-        return Path::new(name).is_file().then(|| PathBuf::from(name));
-    }
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-}
-
-/// The `.py` of `program` ("cpu_example", "base convoy"): `NAME/NAME.py`, or for a subcommand
-/// `NAME/SUB.py` (`-` written `_`); under CPython 2 its Python 2 twin `NAME/NAME_py2.py` where the `.py` is
-/// Python 3 only.
-fn script(program: &str, python2: bool) -> Result<PathBuf, String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
-    let (krate, file) = program.split_once(' ').unwrap_or((program, program));
-    let file = file.replace('-', "_"); // mp add-sub: mp/add_sub.py
-    let dir = root.join(krate);
-    let twin = dir.join(format!("{file}_py2.py"));
-    let path = if python2 && twin.is_file() { twin } else { dir.join(format!("{file}.py")) };
-    if !path.is_file() {
-        return Err(format!(
-            "--beside-cpython: '{program}' has no .py twin to run ({} does not exist)",
-            path.display()
-        ));
-    }
-    if python2 && !path.ends_with("convoy.py") && !path.to_string_lossy().ends_with("_py2.py") {
-        return Err(format!(
-            "--beside-cpython: {} is Python 3 and has no Python 2 twin: choose --python 3.9 or later",
-            path.display()
-        ));
-    }
-    Ok(path)
 }
 
 /// The `.py`'s arguments: the run's sizes (`n`, `workers` → `--n N --workers K`) and its switch
@@ -296,20 +196,6 @@ fn running(child: &mut Child) -> Result<bool, Failure> {
     Ok(matches!(child.try_wait(), Ok(None)))
 }
 
-/// `python --version`'s version ("3.13.5"), or the interpreter's file name.
-fn version_of(interpreter: &Path) -> String {
-    Command::new(interpreter)
-        .arg("-c")
-        .arg("import sys; print(sys.version.split()[0])")
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .map(|text| text.trim().to_string())
-        .filter(|text| !text.is_empty())
-        .unwrap_or_else(|| interpreter.display().to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,15 +207,5 @@ mod tests {
             arguments(&sizes, Some(2.0)),
             ["--n", "5", "--latency-ms", "0.2", "--switch-interval", "2"]
         );
-    }
-
-    #[test]
-    fn each_program_finds_its_py_and_python_2_its_twin() {
-        assert!(script("cpu_example", false).unwrap().ends_with("cpu_example/cpu_example.py"));
-        assert!(script("cpu_example", true).unwrap().ends_with("cpu_example/cpu_example_py2.py"));
-        assert!(script("base convoy", true).unwrap().ends_with("base/convoy.py"));
-        assert!(script("mp add-sub", false).unwrap().ends_with("mp/add_sub.py"));
-        assert!(script("base devices", false).unwrap_err().contains("no .py twin"));
-        assert!(script("share2", true).unwrap_err().contains("no Python 2 twin"));
     }
 }
