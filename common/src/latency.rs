@@ -26,7 +26,7 @@ impl Latencies {
     }
 
     pub fn record(&mut self, elapsed: Duration) {
-        let us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        let us = crate::timing::micros(elapsed);
         self.0.saturating_record(us);
     }
 

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::{Sampled, Witness};
 use crate::timeline::{Mark, Timeline};
+use crate::timing::micros;
 
 /// A sampler of one process's threads' run states.
 pub(crate) struct RunState {
@@ -139,10 +140,6 @@ fn thread_name(pid: u32, tid: u64, index: usize) -> (String, bool) {
 pub(crate) fn own_tid() -> Option<u64> {
     let link = fs::read_link("/proc/thread-self").ok()?;
     link.file_name()?.to_str()?.parse().ok()
-}
-
-pub(crate) fn micros(elapsed: Duration) -> u64 {
-    u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX)
 }
 
 /// Samples this process's own threads, in a thread of its own, until [`OwnSampler::stop`]: the

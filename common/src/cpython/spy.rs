@@ -20,10 +20,10 @@ use py_spy::{Config, PythonSpy, StackTrace};
 use std::process::Child;
 use std::time::Duration;
 
-use super::run_state::micros;
 use super::{PERIOD, Plan, Sampled, Witness, running, version_of};
 use crate::error::Failure;
 use crate::timeline::{Mark, Timeline};
+use crate::timing::micros;
 
 /// x86-64 glibc's `offsetof(struct pthread, tid)`: CPython 3.11 and older keep only the pthread
 /// handle (`threading.get_ident()`, the address of glibc's `struct pthread`), and py-spy finds

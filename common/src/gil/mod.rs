@@ -173,7 +173,7 @@ impl Gil {
     }
 
     fn now_us(&self) -> u64 {
-        u64::try_from(self.origin.elapsed().as_micros()).unwrap_or(u64::MAX)
+        crate::timing::micros(self.origin.elapsed())
     }
 
     #[cfg(loom)]
@@ -223,7 +223,7 @@ impl Gil {
         }
         state.last_holder = Some(me);
         state.switch_number += 1;
-        let waited = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let waited = crate::timing::micros(started.elapsed());
         state.wait_us.saturating_record(waited);
         let at = self.now_us();
         state.timeline.push(me, at, Mark::Holding);

@@ -176,7 +176,7 @@ impl Gil {
             let started = Instant::now();
             self.record(me, Mark::Waiting);
             old.lock.take_or_sleep();
-            let waited = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            let waited = crate::timing::micros(started.elapsed());
             self.lock().wait_us.saturating_record(waited);
         }
         let last = old.last_holder.swap(me, Relaxed);
