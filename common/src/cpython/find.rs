@@ -56,7 +56,7 @@ fn default_interpreter(version: PythonVersion) -> Option<PathBuf> {
 }
 
 /// The newest pyenv CPython `version.*` (`~/.pyenv/versions/3.12.1/bin/python`).
-fn pyenv(version: &str) -> Option<PathBuf> {
+pub(super) fn pyenv(version: &str) -> Option<PathBuf> {
     let root = std::env::var_os("PYENV_ROOT")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".pyenv")))?;

@@ -12,6 +12,7 @@
 
 mod find;
 mod print;
+mod rows;
 mod run_state;
 #[cfg(feature = "gil")]
 mod spy;

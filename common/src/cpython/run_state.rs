@@ -7,10 +7,10 @@
 //! tick (every 4 ms here, measured), so sampled every 0.67 ms a busy thread looks idle five
 //! samples in six.
 
-use std::collections::HashMap;
 use std::fs;
 use std::time::{Duration, Instant};
 
+use super::rows::Rows;
 use super::{Sampled, Witness};
 use crate::timeline::{Mark, Timeline};
 use crate::timing::micros;
@@ -21,12 +21,9 @@ pub(crate) struct RunState {
     /// A thread left out: the sampler's own, when it samples its own process.
     skip: Option<u64>,
     origin: Instant,
-    rows: HashMap<u64, usize>,
-    names: Vec<String>,
-    /// Whether a row's name is still a stand-in (a Rust thread names itself once started).
+    rows: Rows,
+    /// The rows whose name is still a stand-in (a Rust thread names itself once started).
     unnamed: Vec<bool>,
-    last: Vec<Mark>,
-    timeline: Timeline,
     samples: u64,
 }
 
@@ -36,11 +33,8 @@ impl RunState {
             pid,
             skip,
             origin,
-            rows: HashMap::new(),
-            names: Vec::new(),
+            rows: Rows::new(Timeline::of_running_threads()),
             unnamed: Vec::new(),
-            last: Vec::new(),
-            timeline: Timeline::of_running_threads(),
             samples: 0,
         }
     }
@@ -51,7 +45,6 @@ impl RunState {
             return;
         };
         let at = micros(self.origin.elapsed());
-        let mut seen = vec![false; self.names.len()];
         for tid in tasks.flatten().filter_map(|e| e.file_name().to_str()?.parse::<u64>().ok()) {
             if Some(tid) == self.skip {
                 continue;
@@ -59,54 +52,26 @@ impl RunState {
             let Some(running) = running(self.pid, tid) else {
                 continue;
             };
-            let row = self.row(tid);
-            seen.resize(self.names.len(), false);
-            seen[row] = true;
-            let mark = if running { Mark::Holding } else { Mark::Released };
-            if self.last[row] != mark {
-                self.timeline.push(row, at, mark);
-                self.last[row] = mark;
+            let (row, fresh) = self.rows.row(tid);
+            if fresh {
+                self.unnamed.push(true);
             }
-        }
-        for (row, seen) in seen.iter().enumerate() {
-            if !seen && self.last[row] != Mark::Released {
-                self.timeline.push(row, at, Mark::Released);
-                self.last[row] = Mark::Released;
+            if self.unnamed[row] {
+                let (name, named) = thread_name(self.pid, tid, row);
+                self.rows.names[row] = name;
+                self.unnamed[row] = !named;
             }
+            self.rows.mark(row, at, if running { Mark::Holding } else { Mark::Released });
         }
+        self.rows.end_sample(at);
         self.samples += 1;
     }
 
-    fn row(&mut self, tid: u64) -> usize {
-        let row = match self.rows.get(&tid) {
-            Some(&row) => row,
-            None => {
-                let row = self.names.len();
-                self.rows.insert(tid, row);
-                self.names.push(String::new());
-                self.unnamed.push(true);
-                self.last.push(Mark::Released);
-                row
-            }
-        };
-        if self.unnamed[row] {
-            let (name, named) = thread_name(self.pid, tid, row);
-            self.names[row] = name;
-            self.unnamed[row] = !named;
-        }
-        row
-    }
-
-    pub(crate) fn finish(mut self, seconds: f64) -> Sampled {
-        let at = micros(self.origin.elapsed());
-        for (row, mark) in self.last.iter().enumerate() {
-            if *mark != Mark::Released {
-                self.timeline.push(row, at, Mark::Released);
-            }
-        }
+    pub(crate) fn finish(self, seconds: f64) -> Sampled {
+        let (names, timeline) = self.rows.finish(micros(self.origin.elapsed()));
         Sampled {
-            names: self.names,
-            timeline: self.timeline,
+            names,
+            timeline,
             samples: self.samples,
             seconds,
             without_holder: 0,

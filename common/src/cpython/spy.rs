@@ -12,14 +12,13 @@
 use std::collections::HashMap;
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
-use std::time::Instant;
+use std::process::Child;
+use std::time::{Duration, Instant};
 
 use py_spy::config::LockingStrategy;
 use py_spy::{Config, PythonSpy, StackTrace};
 
-use std::process::Child;
-use std::time::Duration;
-
+use super::rows::Rows;
 use super::{PERIOD, Plan, Sampled, Witness, running, version_of};
 use crate::error::Failure;
 use crate::timeline::{Mark, Timeline};
@@ -28,7 +27,7 @@ use crate::timing::micros;
 /// x86-64 glibc's `offsetof(struct pthread, tid)`: CPython 3.11 and older keep only the pthread
 /// handle (`threading.get_ident()`, the address of glibc's `struct pthread`), and py-spy finds
 /// the kernel's thread id only with libunwind. Checked against 3.12's `native_thread_id`, which
-/// py-spy reads, by a test; a value that is not one of the process's threads is not used.
+/// py-spy reads, by this file's test; a value that is not one of the process's threads is not used.
 const GLIBC_PTHREAD_TID_OFFSET: u64 = 0x2d0;
 
 /// How long CPython may take to start before py-spy gives up attaching.
@@ -41,11 +40,9 @@ pub(crate) struct Spy {
     spy: PythonSpy,
     pid: u32,
     origin: Instant,
-    rows: HashMap<u64, usize>,
+    rows: Rows,
+    /// py-spy's thread id → the kernel's, once found.
     tids: HashMap<u64, Option<u64>>,
-    last: Vec<Mark>,
-    names: Vec<String>,
-    timeline: Timeline,
     samples: u64,
     misses: u64,
     without_holder: u64,
@@ -61,11 +58,8 @@ impl Spy {
             spy,
             pid,
             origin,
-            rows: HashMap::new(),
+            rows: Rows::new(Timeline::new(true)),
             tids: HashMap::new(),
-            last: Vec::new(),
-            names: Vec::new(),
-            timeline: Timeline::new(true),
             samples: 0,
             misses: 0,
             without_holder: 0,
@@ -88,44 +82,22 @@ impl Spy {
             }
         };
         let at = micros(self.origin.elapsed());
-        let mut seen = vec![false; self.names.len()];
         let mut holder = false;
         for trace in &traces {
-            let row = self.row(trace);
-            seen.resize(self.names.len(), false);
-            seen[row] = true;
+            let (row, fresh) = self.rows.row(trace.thread_id);
+            // py-spy looks names up now and then: a thread first seen unnamed gets its name.
+            match &trace.thread_name {
+                Some(name) => name.clone_into(&mut self.rows.names[row]),
+                None if fresh => self.rows.names[row] = format!("Thread-{row}"),
+                None => {}
+            }
             let mark = self.state(trace);
             holder |= mark == Mark::Holding;
-            if self.last[row] != mark {
-                self.timeline.push(row, at, mark);
-                self.last[row] = mark;
-            }
+            self.rows.mark(row, at, mark);
         }
-        // A thread gone from the list has finished.
-        for (row, seen) in seen.iter().enumerate() {
-            if !seen && self.last[row] != Mark::Released {
-                self.timeline.push(row, at, Mark::Released);
-                self.last[row] = Mark::Released;
-            }
-        }
+        self.rows.end_sample(at); // a thread gone from the list has finished
         self.samples += 1;
         self.without_holder += u64::from(!holder);
-    }
-
-    fn row(&mut self, trace: &StackTrace) -> usize {
-        if let Some(&row) = self.rows.get(&trace.thread_id) {
-            // py-spy looks names up now and then: a thread first seen unnamed gets its name.
-            if let Some(name) = &trace.thread_name {
-                name.clone_into(&mut self.names[row]);
-            }
-            return row;
-        }
-        let row = self.names.len();
-        let name = trace.thread_name.clone().unwrap_or_else(|| format!("Thread-{row}"));
-        self.names.push(name);
-        self.last.push(Mark::Released);
-        self.rows.insert(trace.thread_id, row);
-        row
     }
 
     fn state(&mut self, trace: &StackTrace) -> Mark {
@@ -149,26 +121,11 @@ impl Spy {
         }
     }
 
-    pub(crate) fn finish(mut self, seconds: f64) -> Sampled {
-        // A thread py-spy never named may share its stand-in with a named one: keep rows apart.
-        for row in 1..self.names.len() {
-            let mut name = self.names[row].clone();
-            let mut copy = 1;
-            while self.names[..row].contains(&name) {
-                copy += 1;
-                name = format!("{} ({copy})", self.names[row]);
-            }
-            self.names[row] = name;
-        }
-        let at = micros(self.origin.elapsed());
-        for (row, mark) in self.last.iter().enumerate() {
-            if *mark != Mark::Released {
-                self.timeline.push(row, at, Mark::Released);
-            }
-        }
+    pub(crate) fn finish(self, seconds: f64) -> Sampled {
+        let (names, timeline) = self.rows.finish(micros(self.origin.elapsed()));
         Sampled {
-            names: self.names,
-            timeline: self.timeline,
+            names,
+            timeline,
             samples: self.samples,
             seconds,
             without_holder: self.without_holder,
@@ -249,4 +206,55 @@ fn denied(error: &str) -> bool {
     ["Permission denied", "Operation not permitted", "EPERM", "EACCES"]
         .iter()
         .any(|needle| error.contains(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The offset read from glibc's `struct pthread` gives, for every thread of a CPython 3.12,
+    /// the id py-spy reads from 3.12's own `native_thread_id`.
+    #[test]
+    fn the_pthread_offset_finds_the_kernels_thread_id() {
+        let Some(python) = super::super::find::pyenv("3.12") else {
+            println!("skipped: no CPython 3.12 under pyenv");
+            return;
+        };
+        let script = "import threading, time\n\
+                      t = threading.Thread(target=time.sleep, args=(3,)); t.start()\n\
+                      time.sleep(3)";
+        let mut child = std::process::Command::new(python).args(["-c", script]).spawn().unwrap();
+        let origin = Instant::now();
+        let (mut compared, mut refused) = (0, None);
+        while compared < 2 && origin.elapsed() < ATTACH_WITHIN {
+            std::thread::sleep(Duration::from_millis(50));
+            let mut spy = match Spy::attach(child.id(), origin) {
+                Ok(spy) => spy,
+                Err(error) => {
+                    refused = denied(&error).then_some(error);
+                    continue;
+                }
+            };
+            let Ok(traces) = spy.spy.get_stack_traces() else {
+                continue;
+            };
+            if traces.len() < 2 {
+                continue;
+            }
+            for trace in traces {
+                let Some(tid) = trace.os_thread_id else {
+                    continue;
+                };
+                assert_eq!(tid_of(child.id(), trace.thread_id), Some(tid), "{trace:?}");
+                compared += 1;
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        if let (0, Some(error)) = (compared, &refused) {
+            println!("skipped: ptrace refused: {error}");
+            return;
+        }
+        assert!(compared >= 2, "compared {compared} threads");
+    }
 }
