@@ -92,7 +92,7 @@ impl<'a> Program<'a> {
     /// Runs the program's `body` and ends it: prints its report (exit 0), or says in one line why
     /// it failed (exit 1, or 130 for Ctrl-C).
     pub fn run(self, body: impl FnOnce(&Self) -> Result<Report, Failure>) -> ExitCode {
-        // On 3.13t the model's side is its own threads' CPU time, sampled during the run.
+        // On 3.13t the model's side is its own threads' run states, sampled during the run.
         let own = self.beside.as_ref().filter(|plan| plan.free_threaded);
         let own = own.and_then(|_| OwnSampler::start(cpython::PERIOD).ok());
         let outcome = threads::thread_start_as_failure(|| body(&self)).and_then(|outcome| outcome);

@@ -34,7 +34,10 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
         }
         outln!("{conclusion}");
     }
-    if let Some(gil) = gil::global() {
+    let drawn = args.timeline || args.timeline_svg.is_some() || args.trace.is_some();
+    if let Some(gil) = gil::global()
+        && (drawn || report.beside.is_some())
+    {
         let config = gil.config();
         let title = format!(
             "{} under the simulated GIL of CPython {} (switch interval {} ms)",
@@ -42,31 +45,32 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
             config.version.as_str(),
             config.switch_interval.as_secs_f64() * 1000.0
         );
-        let (names, timeline) = gil.timeline();
+        // The model's schedule: the one already kept beside CPython's, else the GIL's own.
+        let recorded;
+        let (names, timeline) = match &report.beside {
+            Some(beside) => (&beside.model.names, &beside.model.timeline),
+            None => {
+                recorded = gil.timeline();
+                (&recorded.0, &recorded.1)
+            }
+        };
         if let Some(beside) = &report.beside {
             if !args.json {
                 out!("{}", beside.text(&title));
             }
         } else if args.timeline && !args.json {
             outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
-            out!("{}", timeline.render_text(&names, timeline.window(120_000), 1_000));
+            out!("{}", timeline.render_text(names, timeline.window(120_000), 1_000));
         }
         if let Some(path) = &args.timeline_svg {
             let svg = match &report.beside {
                 Some(beside) => render_svgs(&beside.pictures(&title)),
-                None => timeline.render_svg(&names, timeline.window(250_000), &title),
+                None => timeline.render_svg(names, timeline.window(250_000), &title),
             };
             write(path, &svg, "the timeline", args)?;
         }
         if let Some(path) = &args.trace {
-            let mut processes = vec![match &report.beside {
-                Some(beside) => Process {
-                    name: title.clone(),
-                    threads: &beside.model.names,
-                    timeline: &beside.model.timeline,
-                },
-                None => Process { name: title.clone(), threads: &names, timeline: &timeline },
-            }];
+            let mut processes = vec![Process { name: title.clone(), threads: names, timeline }];
             processes.extend(report.beside.as_ref().map(|beside| beside.process()));
             let (trace, cut) = write_trace(&processes);
             write(path, &trace, "the trace", args)?;
