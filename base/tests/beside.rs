@@ -3,8 +3,7 @@
 //! says why and skips.
 #![cfg(feature = "gil")]
 
-use common::testing::{assert_consistent_side, cannot_compare, run};
-use serde_json::Value;
+use common::testing::{assert_consistent_side, run_beside};
 
 const BIN: &str = env!("CARGO_BIN_EXE_base");
 
@@ -13,14 +12,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_base");
 /// took a wait for the GIL for a release would find none.
 #[test]
 fn the_io_thread_waits_for_the_gil_on_both_sides() {
-    let outcome = run(BIN, &["convoy", "--round-trips", "50", "--json", "--beside-cpython"]);
-    if let Some(reason) = cannot_compare(&outcome) {
-        println!("skipped: {reason}");
+    let args = ["convoy", "--round-trips", "50", "--json", "--beside-cpython"];
+    let Some(beside) = run_beside(BIN, &args) else {
         return;
-    }
-    assert_eq!(outcome.code, Some(0), "{outcome:?}");
-    let json: Value = serde_json::from_str(&outcome.stdout).unwrap();
-    let beside = &json["beside_cpython"];
+    };
     assert_eq!(beside["script"], "convoy.py");
     for (side, io_thread) in [("model", "main"), ("cpython", "MainThread")] {
         assert_consistent_side(&beside[side]);

@@ -4,7 +4,7 @@
 #![cfg(feature = "gil")]
 
 use common::testing::{
-    assert_consistent_side, assert_refused, assert_valid_trace, cannot_compare, run,
+    assert_consistent_side, assert_refused, assert_valid_trace, run, run_beside,
 };
 use serde_json::Value;
 
@@ -38,14 +38,9 @@ fn the_trace_holds_one_holder_at_a_time_and_every_drop_request_points_to_a_hand_
 fn the_model_and_cpython_run_the_same_sizes_side_by_side() {
     let path = temp("beside.json");
     let args = ["--n", "3000000", "--workers", "2", "--json", "--beside-cpython", "--trace"];
-    let outcome = run(BIN, &[&args[..], &[path.to_str().unwrap()]].concat());
-    if let Some(reason) = cannot_compare(&outcome) {
-        println!("skipped: {reason}");
+    let Some(beside) = run_beside(BIN, &[&args[..], &[path.to_str().unwrap()]].concat()) else {
         return;
-    }
-    assert_eq!(outcome.code, Some(0), "{outcome:?}");
-    let json: Value = serde_json::from_str(&outcome.stdout).unwrap();
-    let beside = &json["beside_cpython"];
+    };
     assert_eq!(beside["arguments"], serde_json::json!(["--n", "3000000", "--workers", "2"]));
     assert_eq!(beside["cpython"]["witness"], "py-spy");
     assert!(beside["cpython"]["samples"].as_u64().unwrap() > 100, "{beside}");

@@ -12,7 +12,7 @@ mod signals;
 mod trace;
 pub use nproc::{assert_thread_limits_fail_well, run_with_thread_limit, thread_limit_unavailable};
 pub use signals::{assert_interrupted, interrupt_group, processes_in_group};
-pub use trace::{assert_consistent_side, assert_valid_trace, cannot_compare};
+pub use trace::{assert_consistent_side, assert_valid_trace, run_beside};
 
 /// What a finished program left behind.
 #[derive(Debug)]

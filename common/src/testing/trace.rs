@@ -5,8 +5,6 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::Exited;
-
 /// The kinds of event the trace writes: metadata, slices, instants, flows, counters.
 const KNOWN_PHASES: [&str; 6] = ["M", "X", "i", "s", "f", "C"];
 
@@ -54,13 +52,21 @@ pub fn assert_valid_trace(text: &str) -> Value {
     trace
 }
 
-/// Why a run with `--beside-cpython` could not compare, if it could not: no such CPython on
-/// this machine (exit 2), or py-spy not allowed to read it (ptrace). The test that gets a
-/// reason prints it and skips.
-pub fn cannot_compare(outcome: &Exited) -> Option<String> {
+/// Runs `bin` with `args` (which ask for `--beside-cpython --json`) and returns its
+/// `"beside_cpython"` object; or, where it cannot compare, says why and returns `None`, for the
+/// test to skip: no such CPython on this machine (exit 2), or py-spy not allowed to read it
+/// (ptrace). Any other run must succeed.
+pub fn run_beside(bin: &str, args: &[&str]) -> Option<Value> {
+    let outcome = super::run(bin, args);
     let refused = outcome.code == Some(2) && outcome.stderr.contains("no CPython");
     let denied = outcome.code == Some(1) && outcome.stderr.contains("ptrace");
-    (refused || denied).then(|| outcome.stderr.trim().to_string())
+    if refused || denied {
+        println!("skipped: {}", outcome.stderr.trim());
+        return None;
+    }
+    assert_eq!(outcome.code, Some(0), "{outcome:?}");
+    let json: Value = serde_json::from_str(&outcome.stdout).expect("one JSON object");
+    Some(json["beside_cpython"].clone())
 }
 
 /// The figures of one side of `"beside_cpython"` that hold for any run: shares between 0 and 1,
