@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use super::old_gil::CHECK_INTERVAL_TICKS;
 use super::pace::Pace;
 
 /// Which CPython's thread switching to imitate (`--python`).
@@ -80,6 +79,9 @@ impl PythonVersion {
 
 /// CPython's default switch interval: `sys.getswitchinterval()` is 0.005.
 pub const DEFAULT_SWITCH_INTERVAL: Duration = Duration::from_millis(5);
+
+/// CPython 2's default check interval: `sys.getcheckinterval()` is 100 ticks.
+pub const CHECK_INTERVAL_TICKS: i32 = 100;
 
 /// How a [`Gil`](super::Gil) behaves.
 #[derive(Clone, Debug)]

@@ -53,8 +53,7 @@ use loom::sync::{Condvar, Mutex, MutexGuard, atomic::AtomicBool};
 use std::sync::{Condvar, Mutex, MutexGuard, atomic::AtomicBool};
 
 use config::Model;
-pub use config::{DEFAULT_SWITCH_INTERVAL, Flaw, GilConfig, PythonVersion};
-pub use old_gil::CHECK_INTERVAL_TICKS;
+pub use config::{CHECK_INTERVAL_TICKS, DEFAULT_SWITCH_INTERVAL, Flaw, GilConfig, PythonVersion};
 use old_gil::OldGil;
 pub use pace::{Loop, Pace};
 pub use stats::GilStats;

@@ -47,9 +47,6 @@ use super::token::ThreadState;
 use super::{Flaw, Gil};
 use crate::timeline::Mark;
 
-/// CPython 2's default check interval: `sys.getcheckinterval()` is 100 ticks.
-pub const CHECK_INTERVAL_TICKS: i32 = 100;
-
 /// The semaphore's value (1: free, 0: taken) is the low half of its word.
 const VALUE_MASK: u64 = u32::MAX as u64;
 /// One sleeping waiter, counted in the high half (glibc's `SEM_NWAITERS_SHIFT`).
