@@ -7,12 +7,10 @@ use crate::gil::{Gil, Pace};
 use crate::timeline::{MAX_TRACE_EVENTS, Process, render_svgs, write_trace};
 use crate::{gil, out, outln};
 
-/// Prints the report. A write that fails ends the program ([`crate::output`]); a timeline file
-/// that cannot be written is a run-time failure, returned.
-/// Prints the report and says how the program ends: the JSON object with `--json`, else a
-/// header, the table, what the GIL did (with `--features gil`), the conclusion, and the
-/// timeline if asked for. A write that fails ends the program ([`crate::output`]); a
-/// timeline file that cannot be written is a run-time failure.
+/// Prints the report: the JSON object with `--json`, else a header, the table, what the GIL did
+/// (with `--features gil`), the conclusion, and the timeline if asked for. A write that fails
+/// ends the program ([`crate::output`]); a timeline file that cannot be written is a run-time
+/// failure, returned, with which the caller ends the program.
 pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
     let conclusion = &report.conclusion;
     if args.json {
