@@ -1,6 +1,8 @@
 //! `base`'s command line: what `argparse` does in `base.py`'s `main()`, with the tutorials'
 //! other I/O scenarios as subcommands.
 
+use std::time::Duration;
+
 use clap::Parser;
 use common::cli::{CommonArgs, limits};
 
@@ -60,4 +62,15 @@ interval more."
 pub enum Mode {
     Sequential,
     Threads,
+}
+
+impl Mode {
+    /// How long the mode takes, for the one-hour limit: the waits add up one after the other,
+    /// and overlap in threads.
+    pub fn estimate(self, tasks: u64, delay: Duration) -> Duration {
+        match self {
+            Mode::Sequential => delay.saturating_mul(u32::try_from(tasks).unwrap_or(u32::MAX)),
+            Mode::Threads => delay,
+        }
+    }
 }

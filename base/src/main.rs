@@ -4,7 +4,11 @@
 //! or a database. One after the other they take K×D; one thread per task, about D: the threads
 //! wait at the same time. With `--features gil` too, because a waiting thread has released the
 //! GIL (`py.detach`, as `time.sleep()` does in CPython): this is why threads help for I/O even
-//! in Python. Each task's completion time, from the start of its mode, is reported as p50/p99/max.
+//! in Python. The lesson page: base/README.md.
+//!
+//! This is the first lesson that starts threads, so they are started here in full: a scope,
+//! each thread spawned, each joined (the later lessons call `common::threads::python_threads`,
+//! which does the same).
 //!
 //! The tutorials' other I/O scenarios are subcommands, each in its own file: `devices`
 //! (devices.rs: sessions to many simulated network devices, by threads, processes and async
@@ -13,12 +17,13 @@
 //! Run with:
 //! ```text
 //! cargo run -p base
-//! cargo run -p base --features gil -- --timeline
+//! cargo run -p base --features gil
 //! cargo run --release -p base -- devices --sessions 10,100,1000
 //! cargo run --release -p base --features gil -- convoy
 //! ```
 
 mod args;
+mod conclusion;
 mod convoy;
 mod devices;
 mod worker;
@@ -34,8 +39,7 @@ use common::error::Failure;
 use common::gil::{self, Python};
 use common::latency::Latencies;
 use common::program::Program;
-use common::report::{Report, Run};
-use common::threads::python_threads;
+use common::report::Report;
 
 fn task(delay: Duration, py: Python<'_>) {
     py.detach(|| thread::sleep(delay)); // time.sleep() releases the GIL while waiting
@@ -56,17 +60,37 @@ fn threaded(
     start: Instant,
     done: &Mutex<Latencies>,
 ) -> Result<(), Failure> {
-    python_threads(tasks, |_, py| {
-        task(delay, py);
-        record(done, start);
-    })?;
-    Ok(())
+    // Every thread spawned in the scope is joined before `scope` returns, so the threads may
+    // borrow `delay`, `start` and `done` from this function: no `Arc`, no `move`.
+    thread::scope(|scope| {
+        let mut threads = Vec::new();
+        for number in 1..=tasks {
+            // threading.Thread(target=worker).start(): a Builder, for Python's thread names and
+            // an error instead of a panic when the OS refuses a thread (`scope.spawn` panics).
+            let thread = thread::Builder::new()
+                .name(format!("Thread-{number}"))
+                .spawn_scoped(scope, || {
+                    gil::attach(|py| {
+                        task(delay, py);
+                        record(done, start);
+                    })
+                })
+                .map_err(|error| Failure::ThreadStart(error.to_string()))?;
+            threads.push(thread);
+        }
+        for thread in threads {
+            // thread.join(); a thread that panicked goes on panicking here.
+            thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+        Ok(())
+    })
 }
 
 // New (not in base.py): when each task finished, for the latency columns (hdrhistogram).
 /// Notes when a task finished, counted from the start of its mode.
 fn record(done: &Mutex<Latencies>, start: Instant) {
-    done.lock().unwrap_or_else(|p| p.into_inner()).record(start.elapsed());
+    // lock() waits for the Mutex; it is an Err only if a thread panicked while holding it.
+    done.lock().unwrap().record(start.elapsed());
 }
 
 fn main() -> ExitCode {
@@ -86,17 +110,11 @@ fn main() -> ExitCode {
 fn run(cli: &Cli, program: &Program) -> Result<Report, Failure> {
     let delay = Duration::from_millis(cli.delay_ms);
     let modes = cli::chosen(&[Mode::Sequential, Mode::Threads], &cli.modes);
-    let estimate = modes.iter().map(|mode| match mode {
-        Mode::Sequential => delay.saturating_mul(cli.tasks as u32),
-        Mode::Threads => delay,
-    });
-    program.limit_time(estimate.sum(), "--tasks x --delay-ms");
+    let estimate = modes.iter().map(|mode| mode.estimate(cli.tasks, delay)).sum();
+    program.limit_time(estimate, "--tasks x --delay-ms");
     program.steps(modes.len());
 
-    let mut report = Report::new("base")
-        .speedup_over("sequential")
-        .size("tasks", cli.tasks)
-        .size("delay_ms", cli.delay_ms);
+    let mut report = conclusion::report(cli.tasks, cli.delay_ms);
     for mode in modes {
         let done = Mutex::new(Latencies::new());
         let start = Instant::now();
@@ -110,33 +128,8 @@ fn run(cli: &Cli, program: &Program) -> Result<Report, Failure> {
                 program.try_mode("threads", || threaded(cli.tasks, delay, start, &done))?,
             ),
         };
-        let done = done.into_inner().unwrap_or_else(|p| p.into_inner()).summary();
-        report.push(
-            Run::new(name, seconds)
-                .with("waits", seconds.as_secs_f64() / delay.as_secs_f64())
-                .with("completed", done.count)
-                .with("p50_ms", done.p50_ms)
-                .with("p99_ms", done.p99_ms)
-                .with("max_ms", done.max_ms),
-        );
+        report.push(conclusion::run(name, seconds, delay, done.into_inner().unwrap()));
     }
-    report.conclude(conclusion(&report));
+    report.conclude(conclusion::conclusion(&report));
     Ok(report)
-}
-
-// New (not in base.py, which prints one fixed line): what this run's numbers show.
-fn conclusion(report: &Report) -> String {
-    format!(
-        "This run took: {}. One after the other the waits add up; in threads they overlap, and \
-         the run takes about one wait{}.",
-        report.quote("waits", "waits"),
-        if gil::under_gil() {
-            ", even under the GIL: a waiting thread has released it"
-        } else if gil::free_threaded() {
-            ", as on any CPython: free-threaded 3.13t has no GIL, and waiting threads never needed \
-             one"
-        } else {
-            ""
-        }
-    )
 }

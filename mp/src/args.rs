@@ -1,8 +1,12 @@
 //! `mp`'s command line: what `argparse` does in `mp.py`'s `main()`, with the tutorials' other
 //! scenarios as subcommands.
 
+use std::time::Duration;
+
 use clap::Parser;
-use common::cli::{CommonArgs, limits};
+use common::cli::{self, CommonArgs, limits};
+use common::gil::Loop;
+use common::program::Program;
 
 use crate::{add_sub, count, start_cost, worker};
 
@@ -72,6 +76,30 @@ pub enum Mode {
     Processes,
     Interpreters,
     Rayon,
+}
+
+/// What a run of mp.py's modes does, its sizes checked before any work.
+pub struct Plan {
+    pub n: u64,
+    pub workers: u64,
+    pub modes: Vec<Mode>,
+    pub timeout: Duration,
+}
+
+impl Cli {
+    /// The sizes (defaults filled in for this build), the modes, and the workers' timeout; a run
+    /// over an hour, or a timeout that would cut the processes short, is refused here.
+    pub fn plan(&self, program: &Program) -> Plan {
+        let n = self.n.unwrap_or(program.default_size(5_000_000, 600_000_000));
+        let workers = self.workers.unwrap_or_else(cli::cores);
+        let modes = cli::chosen(&Mode::ALL, &self.modes);
+        let iterations = modes.len() as u128 * u128::from(n) * u128::from(workers);
+        program.limit(Loop::SumOfSquares, iterations, "--n x --workers");
+        program.steps(modes.len());
+        let processes = modes.contains(&Mode::Processes);
+        let timeout = worker::timeout(self.timeout, processes, n, workers);
+        Plan { n, workers, modes, timeout }
+    }
 }
 
 impl Mode {

@@ -1,12 +1,11 @@
 //! mp: the CPU-bound work of cpu_example, in separate processes.
 //!
-//! Translates `mp.py`. `multiprocessing.Process` starts a new interpreter; here the program
-//! starts copies of itself (hidden `--worker` flag, `worker.rs`), each sending its result back
-//! on a pipe (the job of `multiprocessing.Queue`). Each process has its own memory, and with
-//! `--features gil` its own GIL: the processes run at once, one per core; the price is starting
-//! them. Also rayon, the way one would write it in Rust. Every mode returns the same exact total.
-//!
-//! The tutorials' other scenarios are subcommands: `add-sub`, `count`, `start-cost` (their files).
+//! Translates `mp.py`. Each worker process is this same program started again (`Command`),
+//! sending its result back on a pipe (the job of `multiprocessing.Queue`). Each process has its
+//! own memory, and with `--features gil` its own GIL: the processes run at once, one per core;
+//! the price is starting them. Also interpreters with a GIL each, and rayon. Every mode returns
+//! the same exact total. The lesson page: mp/README.md. The tutorials' other scenarios are
+//! subcommands: `add-sub`, `count`, `start-cost` (scenarios.rs).
 //!
 //! Run with:
 //! ```text
@@ -21,18 +20,20 @@ mod add_sub;
 mod args;
 mod conclusion;
 mod count;
+mod scenarios;
 mod start_cost;
 mod worker;
 
-use std::process::ExitCode;
+use std::process::{ExitCode, Stdio};
 use std::time::Duration;
 
-use args::{Cli, Mode, Scenario};
+use args::{Cli, Mode, Plan};
 use common::cli::{self, CommonArgs};
 use common::error::Failure;
 use common::gil::{self, Gil, Loop, Python};
 use common::interpreters::{Finished, run_in_interpreters};
 use common::outln;
+use common::process::{self, Processes};
 use common::program::{Program, exact};
 use common::report::{Report, Run};
 use common::workload::expected_sum_of_squares;
@@ -66,8 +67,18 @@ fn processes(
     common: &CommonArgs,
     timeout: Duration,
 ) -> Result<(Vec<u128>, Vec<u32>), Failure> {
-    let tasks = vec![Task::SumOfSquares { n }; workers as usize];
-    let (outputs, pids) = worker::run_all(&tasks, common, timeout)?;
+    let mut procs = Processes::new(timeout); // if we give up, it kills every worker still running
+    for index in 0..workers as usize {
+        // multiprocessing.Process(target=worker, args=(n, queue)): this program, as a worker.
+        let mut command = process::this_program()?; // Command::new(env::current_exe()?)
+        command.args(worker::args(index, workers, Task::SumOfSquares { n }, common));
+        command.stdout(Stdio::piped()); // the queue: the worker writes its result on this pipe
+        let child = command.spawn().map_err(|e| Failure::WorkerStart(e.to_string()))?; // proc.start()
+        procs.push(child)?;
+    }
+    // queue.get() for each worker, then proc.join(): each pipe read to its end, each child
+    // waited for (`child.wait()`), the first that fails named (common/src/process/mod.rs).
+    let (outputs, pids) = procs.join_all()?;
     Ok((worker::numbers(&outputs, &pids)?, pids))
 }
 
@@ -91,33 +102,22 @@ fn main() -> ExitCode {
     let cli: Cli = cli::parse();
     let program = Program::start("mp", &cli.common);
     if let Some((index, task)) = worker::start(&cli.worker, cli.n) {
-        // A worker process (plumbing: worker.rs), doing the task its parent gave it.
+        // A worker process, doing what its parent asked: mp.py's `worker(n, queue)`, or a
+        // subcommand's worker (scenarios.rs).
         return worker::serve(&cli.worker, index, || match task {
             Task::SumOfSquares { n } => worker(n),
-            Task::CountUp { n } => count::worker(count::count_up, n),
-            Task::CountDown { n } => count::worker(count::count_down, n),
-            Task::Add { unit_ms, epoch_us } => add_sub::worker(add_sub::add, unit_ms, epoch_us),
-            Task::Sub { unit_ms, epoch_us } => add_sub::worker(add_sub::sub, unit_ms, epoch_us),
-            Task::Nothing => start_cost::worker(),
+            task => scenarios::worker(task),
         });
     }
     program.run(|program| match &cli.scenario {
-        Some(Scenario::AddSub(args)) => add_sub::run(args, program),
-        Some(Scenario::Count(args)) => count::run(args, program),
-        Some(Scenario::StartCost(args)) => start_cost::run(args, program),
+        Some(scenario) => scenarios::run(scenario, program),
         None => run(&cli, program),
     })
 }
 
 /// mp.py's `main()`: each mode in turn, timed, every total checked.
 fn run(cli: &Cli, program: &Program) -> Result<Report, Failure> {
-    let n = cli.n.unwrap_or(program.default_size(5_000_000, 600_000_000));
-    let workers = cli.workers.unwrap_or_else(cli::cores);
-    let modes = cli::chosen(&Mode::ALL, &cli.modes);
-    let iterations = modes.len() as u128 * u128::from(n) * u128::from(workers);
-    program.limit(Loop::SumOfSquares, iterations, "--n x --workers");
-    program.steps(modes.len());
-    let timeout = worker::timeout(cli.timeout, modes.contains(&Mode::Processes), n, workers);
+    let Plan { n, workers, modes, timeout } = cli.plan(program); // sizes, limits (args.rs)
     let expected = expected_sum_of_squares(n) * u128::from(workers);
     let mut report =
         Report::new("mp").speedup_over("sequential").size("n", n).size("workers", workers);

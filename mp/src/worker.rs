@@ -131,9 +131,9 @@ pub fn serve(args: &WorkerArgs, index: usize, work: impl FnOnce()) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The command line of worker `index` of `workers` doing `task`: the task, the GIL it runs
+/// The arguments of worker `index` of `workers` doing `task`: the task, the GIL it runs
 /// under (the parent's), and the fault a test planned for it, if any.
-fn command_line(index: usize, workers: u64, task: Task, common: &CommonArgs) -> Vec<String> {
+pub fn args(index: usize, workers: u64, task: Task, common: &CommonArgs) -> Vec<String> {
     let mut args = vec!["--worker".to_string(), index.to_string()];
     args.extend(task.args());
     args.extend(gil_args(common));
@@ -169,7 +169,7 @@ pub fn run_all(
 ) -> Result<(Vec<String>, Vec<u32>), Failure> {
     let workers = tasks.len() as u64;
     let command_lines =
-        tasks.iter().enumerate().map(|(index, &task)| command_line(index, workers, task, common));
+        tasks.iter().enumerate().map(|(index, &task)| args(index, workers, task, common));
     process::run_all(command_lines, timeout)
 }
 

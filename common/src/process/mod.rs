@@ -33,62 +33,95 @@ pub struct Worker {
     _lifeline: Option<ChildStdin>,
 }
 
-/// Starts this program again with `args`, as worker number `index`.
-fn start(index: usize, args: &[String]) -> Result<Worker, Failure> {
+/// This same program, ready to be started again as a worker: `Command::new` on the running
+/// executable, with its stdin a pipe from the parent (a lifeline: when it closes, the parent is
+/// gone and the worker stops) and its stderr piped (a failing worker's last words). The caller
+/// adds the worker's arguments and pipes its stdout, then calls `spawn`.
+pub fn this_program() -> Result<Command, Failure> {
     let exe = std::env::current_exe().map_err(|e| Failure::WorkerStart(e.to_string()))?;
-    let mut child = Command::new(exe)
-        .args(args)
+    let mut command = Command::new(exe);
+    command
         .env(PARENT_ENV, std::process::id().to_string())
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| Failure::WorkerStart(e.to_string()))?;
-    Ok(Worker { index, pid: child.id(), _lifeline: child.stdin.take(), child })
+        .stderr(Stdio::piped());
+    Ok(command)
 }
 
-/// Starts one worker per command line, numbered in order, and waits for their outputs (see
-/// `join_all`); `timeout` counts from now, the workers' start included. If a worker cannot
-/// start, or Ctrl-C comes while they start, stops the ones already running and says why.
+/// The worker processes of one mode, as strict as `multiprocessing.Pool`: pushed as they are
+/// spawned, then joined with [`Processes::join_all`]. Whatever happens (an early return, a
+/// panic), none outlives it: dropping it kills and reaps every worker still running.
+pub struct Processes {
+    workers: Vec<Worker>,
+    until: Instant,
+    timeout: Duration,
+    /// Ctrl-C only raises a flag while workers run: this owner stops them, then says so.
+    _graceful: Graceful,
+}
+
+impl Processes {
+    /// No worker yet; `timeout` counts from now, the workers' start included.
+    pub fn new(timeout: Duration) -> Self {
+        Self {
+            workers: Vec::new(),
+            until: Instant::now() + timeout,
+            timeout,
+            _graceful: Graceful::new(),
+        }
+    }
+
+    /// Keeps a worker just spawned (`proc.start()`) as the next in order; or, if Ctrl-C came
+    /// or the timeout passed while they start, stops them all and says why.
+    pub fn push(&mut self, mut child: Child) -> Result<(), Failure> {
+        let index = self.workers.len();
+        let lifeline = child.stdin.take();
+        self.workers.push(Worker { index, pid: child.id(), child, _lifeline: lifeline });
+        if interrupt::interrupted() {
+            return Err(Failure::Interrupted);
+        }
+        if Instant::now() >= self.until {
+            return Err(Failure::WorkerStart(format!(
+                "only {index} workers had started within the timeout ({:.1} s)",
+                self.timeout.as_secs_f64()
+            )));
+        }
+        Ok(())
+    }
+
+    /// `queue.get()` for each worker, then `proc.join()`: everything each worker wrote on its
+    /// stdout (read to its end by a thread per worker), each child waited for, in worker
+    /// order, with their process ids. Gives up on the first failure, on Ctrl-C or at the
+    /// timeout, killing and reaping every worker still running.
+    pub fn join_all(mut self) -> Result<(Vec<String>, Vec<u32>), Failure> {
+        let workers = std::mem::take(&mut self.workers);
+        let pids = workers.iter().map(|w| w.pid).collect();
+        Ok((join_all(workers, self.until, self.timeout)?, pids))
+    }
+}
+
+impl Drop for Processes {
+    fn drop(&mut self) {
+        stop_all(&mut self.workers);
+    }
+}
+
+/// Starts one worker per command line (this program again, with those arguments), numbered in
+/// order, and waits for their outputs (see [`Processes::join_all`]): `(outputs, pids)`, or why
+/// not. `timeout` counts from now, the workers' start included.
 pub fn run_all(
     command_lines: impl IntoIterator<Item = Vec<String>>,
     timeout: Duration,
 ) -> Result<(Vec<String>, Vec<u32>), Failure> {
-    let until = Instant::now() + timeout;
-    let workers = start_all(command_lines, until)?;
-    let pids = workers.iter().map(|w| w.pid).collect();
-    Ok((join_all(workers, until, timeout)?, pids))
-}
-
-/// Starts one worker per command line, numbered in order; if one cannot start, Ctrl-C comes,
-/// or the instant `until` passes, stops the ones already running and reports why.
-fn start_all(
-    command_lines: impl IntoIterator<Item = Vec<String>>,
-    until: Instant,
-) -> Result<Vec<Worker>, Failure> {
-    let _graceful = Graceful::new();
-    let mut workers = Vec::new();
-    let begun = Instant::now();
-    for (index, args) in command_lines.into_iter().enumerate() {
-        let started = if interrupt::interrupted() {
-            Err(Failure::Interrupted)
-        } else if Instant::now() >= until {
-            Err(Failure::WorkerStart(format!(
-                "only {index} workers had started within the timeout ({:.1} s)",
-                until.saturating_duration_since(begun).as_secs_f64()
-            )))
-        } else {
-            start(index, &args)
-        };
-        match started {
-            Ok(worker) => workers.push(worker),
-            Err(failure) => {
-                stop_all(&mut workers);
-                return Err(failure);
-            }
+    let mut processes = Processes::new(timeout);
+    for args in command_lines {
+        if interrupt::interrupted() {
+            return Err(Failure::Interrupted);
         }
+        let mut command = this_program()?;
+        command.args(args).stdout(Stdio::piped());
+        let child = command.spawn().map_err(|e| Failure::WorkerStart(e.to_string()))?;
+        processes.push(child)?;
     }
-    Ok(workers)
+    processes.join_all()
 }
 
 /// Waits for every worker's output (all it wrote on stdout), in worker order; gives up on the

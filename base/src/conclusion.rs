@@ -1,0 +1,42 @@
+//! base's report (new: base.py prints its two times and one fixed line): each mode's row, and
+//! one sentence on what this run's numbers show. Kept beside `main.rs` so that it reads like
+//! base.py.
+
+use std::time::Duration;
+
+use common::gil;
+use common::latency::Latencies;
+use common::report::{Report, Run};
+
+/// The report's heading: the sizes, and speedups relative to sequential.
+pub fn report(tasks: u64, delay_ms: u64) -> Report {
+    Report::new("base").speedup_over("sequential").size("tasks", tasks).size("delay_ms", delay_ms)
+}
+
+/// One mode's row: its time in waits, and when its tasks finished (p50, p99, max).
+pub fn run(name: &'static str, seconds: Duration, delay: Duration, done: Latencies) -> Run {
+    let done = done.summary();
+    Run::new(name, seconds)
+        .with("waits", seconds.as_secs_f64() / delay.as_secs_f64())
+        .with("completed", done.count)
+        .with("p50_ms", done.p50_ms)
+        .with("p99_ms", done.p99_ms)
+        .with("max_ms", done.max_ms)
+}
+
+/// What this run's numbers show.
+pub fn conclusion(report: &Report) -> String {
+    format!(
+        "This run took: {}. One after the other the waits add up; in threads they overlap, and \
+         the run takes about one wait{}.",
+        report.quote("waits", "waits"),
+        if gil::under_gil() {
+            ", even under the GIL: a waiting thread has released it"
+        } else if gil::free_threaded() {
+            ", as on any CPython: free-threaded 3.13t has no GIL, and waiting threads never needed \
+             one"
+        } else {
+            ""
+        }
+    )
+}
