@@ -41,12 +41,15 @@ def switch_interval(args):
 
 def conclusion(lost, expected):
     """New (not in the original, which prints the counts only): what this run's numbers show."""
+    free_threaded = not getattr(sys, "_is_gil_enabled", lambda: True)()
     if lost > 0:
-        why = ("free-threaded CPython has no GIL: the threads ran at the same time"
-               if not getattr(sys, "_is_gil_enabled", lambda: True)()
+        why = ("free-threaded CPython has no GIL: the threads ran at the same time" if free_threaded
                else "this CPython can hand the GIL over between the read and the write")
         return (f"{lost} of {expected} updates were lost ({100 * lost / expected:.1f}%): {why}, "
                 "and a write made meanwhile by another thread was overwritten.")
+    if free_threaded:
+        return ("No update was lost this time, but only by luck: with no GIL the read and the "
+                "write are still two steps (more threads or increments will show it).")
     if sys.version_info >= (3, 10):
         return ("No update was lost: since CPython 3.10 a thread lets go of the GIL only at a "
                 "backward jump or a call, never between the read and the write of counter += 1. "
