@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use common::gil;
 use common::latency::Latencies;
+use common::usage::Measured;
 use common::report::{Report, Run};
 
 /// The report's heading: the sizes, and speedups relative to sequential.
@@ -14,7 +15,7 @@ pub fn report(tasks: u64, delay_ms: u64) -> Report {
 }
 
 /// One mode's row: its time in waits, and when its tasks finished (p50, p99, max).
-pub fn run(name: &'static str, seconds: Duration, delay: Duration, done: Latencies) -> Run {
+pub fn run(name: &'static str, seconds: Measured, delay: Duration, done: Latencies) -> Run {
     let done = done.summary();
     Run::new(name, seconds)
         .with("waits", seconds.as_secs_f64() / delay.as_secs_f64())

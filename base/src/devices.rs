@@ -19,6 +19,7 @@ use common::program::Program;
 use common::report::{Report, Run};
 use common::resources::{open_file_limit, peak_memory_kb, reset_peak_memory};
 use common::threads::python_threads;
+use common::usage::Measured;
 use serde_json::json;
 
 use crate::worker;
@@ -213,7 +214,7 @@ fn estimate(plan: &[(u64, Mode)], latency: Duration, pool: u64) -> Duration {
 
 /// One row of the table: the sessions answered a second, their latencies, the errors and the
 /// mode's peak memory.
-fn row(mode: Mode, sessions: u64, seconds: Duration, results: &Sessions, peak_kb: u64) -> Run {
+fn row(mode: Mode, sessions: u64, seconds: Measured, results: &Sessions, peak_kb: u64) -> Run {
     let mut latencies = Latencies::new();
     let mut errors: Vec<&String> = Vec::new();
     for result in results {

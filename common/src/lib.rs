@@ -6,6 +6,7 @@
 //! * [`workload`]: the tutorials' shared loop (`count`) and the closed form of the sum of squares
 //!   that programs check their totals against (`sum_of_squares` itself is in each teaching file);
 //! * [`timing`] and [`latency`]: wall-clock timing and latency distributions (hdrhistogram);
+//! * [`usage`]: what a mode used: CPU time beside wall time, and the rest of the machine's work;
 //! * [`threads`]: start K named threads, join them, collect their results;
 //! * [`interpreters`]: K threads, each in its own interpreter with its own GIL (PEP 684);
 //! * [`process`]: worker processes, `multiprocessing`'s way, and what happens when one fails;
@@ -47,4 +48,5 @@ pub mod testing;
 pub mod threads;
 pub mod timeline;
 pub mod timing;
+pub mod usage;
 pub mod workload;

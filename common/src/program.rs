@@ -27,7 +27,7 @@ use crate::gil::{self, Loop, Pace, PythonVersion, pace};
 use crate::progress::Progress;
 use crate::report::{self, Report};
 use crate::threads;
-use crate::timing;
+use crate::usage::{self, Measured};
 
 /// One program's run: made by [`Program::start`], ended by [`Program::run`].
 pub struct Program<'a> {
@@ -72,11 +72,11 @@ impl<'a> Program<'a> {
         cli::within_an_hour(estimate, flags);
     }
 
-    /// Runs one mode, `work`, timed: `timed(function, *args)` in the `.py`; the progress line
-    /// says it is running.
-    pub fn mode<R>(&self, name: &str, work: impl FnOnce() -> R) -> (R, Duration) {
+    /// Runs one mode, `work`, timed: `timed(function, *args)` in the `.py`, with the CPU time
+    /// it used beside its wall time ([`Measured`]); the progress line says it is running.
+    pub fn mode<R>(&self, name: &str, work: impl FnOnce() -> R) -> (R, Measured) {
         self.progress.step(name);
-        timing::timed(work)
+        usage::measured(work)
     }
 
     /// The same for a mode that can fail: the failure ends the run.
@@ -84,7 +84,7 @@ impl<'a> Program<'a> {
         &self,
         name: &str,
         work: impl FnOnce() -> Result<R, Failure>,
-    ) -> Result<(R, Duration), Failure> {
+    ) -> Result<(R, Measured), Failure> {
         let (result, elapsed) = self.mode(name, work);
         Ok((result?, elapsed))
     }

@@ -23,7 +23,6 @@ mod args;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::Duration;
 
 use args::Cli;
 use common::cli;
@@ -32,6 +31,7 @@ use common::gil::{self, Loop, Python};
 use common::program::{self, Program, exact};
 use common::report::{Report, Run};
 use common::threads::python_threads;
+use common::usage::Measured;
 use crossbeam_utils::CachePadded;
 
 /// `with lock: counter += 1`
@@ -112,7 +112,7 @@ fn main() -> ExitCode {
 fn report(
     workers: u64,
     increments: u64,
-    counts: [(&'static str, (u64, Duration)); 3],
+    counts: [(&'static str, (u64, Measured)); 3],
 ) -> Result<Report, Failure> {
     let expected = workers * increments;
     let mut report = Report::new("share2")

@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use crate::gil;
+use crate::usage::{self, Measured};
 pub(crate) use print::print;
 
 /// One row: a mode (`sequential`, `threads`, …), how long it took, and what it produced.
@@ -15,13 +16,47 @@ pub(crate) use print::print;
 pub struct Run {
     pub mode: &'static str,
     pub seconds: f64,
+    /// The CPU time it used beside its wall time, and the machine's other work, where measured.
+    pub usage: Option<Measured>,
     /// Extra fields, in order: `result`, `expected`, `got`, `lost`, `pids`, …
     pub fields: Vec<(&'static str, Value)>,
 }
 
+/// How long a run took: a wall time alone, or [`Measured`] with its CPU time.
+pub enum Elapsed {
+    Wall(Duration),
+    Measured(Measured),
+}
+
+impl From<Duration> for Elapsed {
+    fn from(wall: Duration) -> Self {
+        Elapsed::Wall(wall)
+    }
+}
+
+impl From<Measured> for Elapsed {
+    fn from(measured: Measured) -> Self {
+        Elapsed::Measured(measured)
+    }
+}
+
 impl Run {
-    pub fn new(mode: &'static str, elapsed: Duration) -> Self {
-        Self { mode, seconds: elapsed.as_secs_f64(), fields: Vec::new() }
+    pub fn new(mode: &'static str, elapsed: impl Into<Elapsed>) -> Self {
+        let (seconds, usage) = match elapsed.into() {
+            Elapsed::Wall(wall) => (wall.as_secs_f64(), None),
+            Elapsed::Measured(measured) => (measured.as_secs_f64(), Some(measured)),
+        };
+        Self { mode, seconds, usage, fields: Vec::new() }
+    }
+
+    /// How many cores the run kept busy (CPU seconds / wall seconds), where measured.
+    pub fn cores_used(&self) -> Option<f64> {
+        self.usage.map(|u| u.cores_used())
+    }
+
+    /// How many cores the rest of the machine kept busy meanwhile, where measured.
+    pub fn other_cores(&self) -> Option<f64> {
+        self.usage.and_then(|u| u.other_cores())
     }
 
     /// Adds a field, shown as a column of the table and a key of the run's JSON object.
@@ -166,6 +201,13 @@ impl Report {
                 let mut fields = Map::new();
                 fields.insert("mode".into(), run.mode.into());
                 fields.insert("seconds".into(), json!(run.seconds));
+                if let Some(usage) = run.usage {
+                    fields.insert("cpu_seconds".into(), json!(usage.cpu_seconds()));
+                    fields.insert("cores_used".into(), json!(usage.cores_used()));
+                    if let Some(other) = usage.other_cores() {
+                        fields.insert("other_cores".into(), json!(other));
+                    }
+                }
                 for (key, value) in &run.fields {
                     fields.insert((*key).into(), value.clone());
                 }
@@ -173,10 +215,34 @@ impl Report {
             })
             .collect();
         object.insert("runs".into(), runs.into());
+        if let Some(load) = usage::load_average() {
+            object.insert("load_average".into(), json!(load));
+        }
         if let Some(beside) = &self.beside {
             object.insert("beside_cpython".into(), beside.to_json());
         }
         Value::Object(object)
+    }
+
+    /// One line on the rest of the machine's work, when it kept at least a quarter of a core
+    /// busy during some mode: "Meanwhile the rest of the machine kept 0.9 of the 2 cores busy
+    /// during sequential, 1.0 during threads (load average 2.31)."
+    pub fn busy_machine(&self) -> Option<String> {
+        let others: Vec<(&str, f64)> =
+            self.runs.iter().filter_map(|run| Some((run.mode, run.other_cores()?))).collect();
+        if !others.iter().any(|&(_, cores)| cores >= BUSY) {
+            return None;
+        }
+        let during: Vec<String> = others
+            .iter()
+            .enumerate()
+            .map(|(i, (mode, cores))| match i {
+                0 => format!("{cores:.1} of the {} cores busy during {mode}", crate::cli::cores()),
+                _ => format!("{cores:.1} during {mode}"),
+            })
+            .collect();
+        let load = usage::load_average().map_or_else(String::new, |l| format!(" (load average {l:.2})"));
+        Some(format!("Meanwhile the rest of the machine kept {}{load}.", during.join(", ")))
     }
 
     /// The table, without the header and the conclusion.
@@ -197,6 +263,10 @@ impl Report {
         if let Some(baseline) = baseline {
             fixed.push(format!("speedup vs {}", baseline.mode));
         }
+        let measured = self.runs.iter().any(|run| run.usage.is_some());
+        if measured {
+            fixed.extend(["cpu_s".to_string(), "cores_used".to_string()]);
+        }
         let mut rows: Vec<Vec<String>> =
             vec![fixed.into_iter().chain(columns.iter().map(|c| c.to_string())).collect()];
         for run in &self.runs {
@@ -207,6 +277,11 @@ impl Report {
                 } else {
                     "-".to_string()
                 });
+            }
+            if measured {
+                let usage = run.usage.as_ref();
+                row.push(usage.map_or_else(String::new, |u| format!("{:.3}", u.cpu_seconds())));
+                row.push(usage.map_or_else(String::new, |u| format!("{:.2}", u.cores_used())));
             }
             for column in &columns {
                 row.push(match run.field(column) {
@@ -223,6 +298,9 @@ impl Report {
         align(&rows)
     }
 }
+
+/// From how many cores of other work a run's machine counts as busy.
+pub const BUSY: f64 = 0.25;
 
 /// Left-aligns the first column and right-aligns the others, two spaces apart.
 fn align(rows: &[Vec<String>]) -> String {

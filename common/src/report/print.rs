@@ -19,6 +19,9 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
         out!("{}", report.transcript);
         outln!("{}", header(report));
         out!("{}", report.table());
+        if let Some(busy) = report.busy_machine() {
+            outln!("{busy}");
+        }
         if let Some(gil) = gil::global().filter(|g| g.config().version.has_gil()) {
             let s = gil.stats();
             outln!(
