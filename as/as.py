@@ -12,8 +12,12 @@ Run: python3 as.py [--tasks K] [--delay-ms D] [--json]
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from usage import cpu_words, load_average, measured  # noqa: E402 New
 
 
 async def task(delay):
@@ -63,15 +67,15 @@ def main():
     runs = []
     for mode, function in (("sequential", sequential), ("gather", gather),
                            ("blocking", blocking), ("spawn_blocking", spawn_blocking)):
-        start = time.perf_counter()
-        asyncio.run(function(args.tasks, delay))
-        runs.append({"mode": mode, "seconds": time.perf_counter() - start})
+        seconds, used = measured(asyncio.run, function(args.tasks, delay))[1:]  # New: + CPU time
+        runs.append({"mode": mode, "seconds": seconds, **used})
     if args.json:
         print(json.dumps({"program": "as.py", "python": sys.version.split()[0],
-                          "tasks": args.tasks, "delay_ms": args.delay_ms, "runs": runs}))
+                          "tasks": args.tasks, "delay_ms": args.delay_ms, "runs": runs,
+                          "load_average": load_average()}))
     else:
         for run in runs:
-            print(f"{run['mode']:<15}  {run['seconds']:6.3f} s")
+            print(f"{run['mode']:<15}  {run['seconds']:6.3f} s  ({cpu_words(run)})")
         print("Awaited waits overlap; a blocking call inside a coroutine blocks every task.")
 
 

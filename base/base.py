@@ -9,10 +9,14 @@ Run: python3 base.py [--tasks K] [--delay-ms D] [--json]
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from usage import cpu_words, load_average, measured  # noqa: E402 New
 
 
 def task(delay):
@@ -60,16 +64,16 @@ def main():
     for mode, function in (("sequential", sequential), ("threads", threaded)):
         done = []
         start = time.perf_counter()
-        function(args.tasks, delay, start, done)
-        seconds = time.perf_counter() - start
-        runs.append({"mode": mode, "seconds": seconds, "max_ms": max(done) * 1000,
+        seconds, used = measured(function, args.tasks, delay, start, done)[1:]  # New: + CPU time
+        runs.append({"mode": mode, "seconds": seconds, **used, "max_ms": max(done) * 1000,
                      "p50_ms": statistics.median(done) * 1000})
     if args.json:
         print(json.dumps({"program": "base.py", "python": sys.version.split()[0],
-                          "tasks": args.tasks, "delay_ms": args.delay_ms, "runs": runs}))
+                          "tasks": args.tasks, "delay_ms": args.delay_ms, "runs": runs,
+                          "load_average": load_average()}))
     else:
         for run in runs:
-            print(f"{run['mode']:<10}  {run['seconds']:6.3f} s")
+            print(f"{run['mode']:<10}  {run['seconds']:6.3f} s  ({cpu_words(run)})")
         print("Sleeping releases the GIL: the threads wait at the same time.")
 
 

@@ -13,7 +13,9 @@ import json
 import os
 import sys
 import threading
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from usage import busy_line, load_average, measured, said, table_line  # noqa: E402 New
 
 
 def sum_of_squares(n):
@@ -42,9 +44,8 @@ def threaded(n, workers):
 
 
 def timed(function, *args):
-    start = time.perf_counter()
-    result = function(*args)
-    return result, time.perf_counter() - start
+    # New (not in the original): the CPU time the call used beside its wall time (usage.py).
+    return measured(function, *args)
 
 
 def switch_interval(args):
@@ -66,25 +67,28 @@ def main():
     args = parser.parse_args()
     switch_interval(args)
 
-    results, sequential_seconds = timed(sequential, args.n, args.workers)
-    thread_results, threads_seconds = timed(threaded, args.n, args.workers)
+    results, sequential_seconds, sequential_used = timed(sequential, args.n, args.workers)
+    thread_results, threads_seconds, threads_used = timed(threaded, args.n, args.workers)
     assert results == thread_results
 
     runs = [
-        {"mode": "sequential", "seconds": sequential_seconds, "result": str(sum(results))},
-        {"mode": "threads", "seconds": threads_seconds, "result": str(sum(thread_results))},
+        {"mode": "sequential", "seconds": sequential_seconds, **sequential_used, "result": str(sum(results))},
+        {"mode": "threads", "seconds": threads_seconds, **threads_used, "result": str(sum(thread_results))},
     ]
     if args.json:
         print(json.dumps({"program": "cpu_example.py", "python": sys.version.split()[0],
-                          "n": args.n, "workers": args.workers, "runs": runs}))
+                          "n": args.n, "workers": args.workers, "runs": runs,
+                          "load_average": load_average()}))
         return
     for run in runs:
-        speedup = sequential_seconds / run["seconds"]
-        print(f"{run['mode']:<10}  {run['seconds']:7.3f} s  {speedup:5.2f}x")
+        print(table_line(run, sequential_seconds, 10))
+    if busy_line(runs):  # New: the rest of the machine's work, when it mattered
+        print(busy_line(runs))
+    threads = said(runs[1], args.workers, "the threads")  # New: what the run measured
     if getattr(sys, "_is_gil_enabled", lambda: True)():
-        print("Under the GIL one thread at a time runs Python code: the threads are no faster.")
+        print(f"Under the GIL one thread at a time runs Python code: {threads}.")
     else:
-        print("This CPython is free-threaded (no GIL): the threads ran on all cores at once.")
+        print(f"This CPython is free-threaded (no GIL): {threads}.")
 
 
 if __name__ == "__main__":

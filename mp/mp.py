@@ -18,7 +18,9 @@ import multiprocessing
 import os
 import sys
 import threading
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from usage import busy_line, load_average, measured, said, table_line  # noqa: E402 New
 
 
 def sum_of_squares(n):
@@ -112,9 +114,9 @@ def interpreters(n, workers):
 
 
 def timed(function, *args):
-    start = time.perf_counter()
-    result = function(*args)
-    return result, time.perf_counter() - start
+    # New (not in the original): the CPU time the call used beside its wall time (usage.py),
+    # the worker processes' included.
+    return measured(function, *args)
 
 
 def switch_interval(args):
@@ -153,25 +155,30 @@ def main():
     runs = []
     for mode in modes:
         if mode == "processes":
-            (results, pids), seconds = timed(processes, args.n, args.workers)
-            runs.append({"mode": mode, "seconds": seconds, "result": str(sum(results)), "pids": pids})
+            (results, pids), seconds, used = timed(processes, args.n, args.workers)
+            runs.append({"mode": mode, "seconds": seconds, **used, "result": str(sum(results)), "pids": pids})
         else:
-            results, seconds = timed(sequential if mode == "sequential" else interpreters, args.n, args.workers)
-            runs.append({"mode": mode, "seconds": seconds, "result": str(sum(results))})
+            results, seconds, used = timed(sequential if mode == "sequential" else interpreters, args.n, args.workers)
+            runs.append({"mode": mode, "seconds": seconds, **used, "result": str(sum(results))})
     assert len({run["result"] for run in runs}) == 1
 
     if args.json:
         print(json.dumps({"program": "mp.py", "python": sys.version.split()[0],
                           "gil": getattr(sys, "_is_gil_enabled", lambda: True)(),
-                          "interpreters": name, "n": args.n, "workers": args.workers, "runs": runs}))
+                          "interpreters": name, "n": args.n, "workers": args.workers, "runs": runs,
+                          "load_average": load_average()}))
         return
     first = runs[0]
     for run in runs:
-        speedup = first["seconds"] / run["seconds"]
-        print(f"{run['mode']:<12}  {run['seconds']:7.3f} s  {speedup:5.2f}x vs {first['mode']}")
+        print(f"{table_line(run, first['seconds'], 12)}  (speedup vs {first['mode']})")
     if skipped:
         print(skipped)
-    print("Each process, and each interpreter, has its own GIL: they run at the same time.")
+    if busy_line(runs):  # New: the rest of the machine's work, when it mattered
+        print(busy_line(runs))
+    # New: what each ran on, as measured, rather than a fixed line.
+    parallel = [said(run, args.workers, f"the {run['mode']}") for run in runs if run["mode"] != "sequential"]
+    if parallel:
+        print(f"Each process, and each interpreter, has its own GIL: {'; '.join(parallel)}.")
 
 
 if __name__ == "__main__":

@@ -14,9 +14,13 @@ Run: python3 share.py [--workers K] [--increments N] [--json]
 
 import argparse
 import json
+import os
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from usage import busy_line, cpu_words, load_average, since, snapshot  # noqa: E402 New
 
 counter = 0
 
@@ -71,20 +75,25 @@ def main():
     switch_interval(args)
 
     start = time.perf_counter()
+    before = snapshot()  # New: what the threads used (usage.py)
     threads = [threading.Thread(target=worker, args=(args.increments,)) for _ in range(args.workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - start
+    used = since(before)[1]  # New
 
     expected = args.workers * args.increments
-    run = {"mode": "threads", "seconds": seconds, "expected": expected, "got": counter, "lost": expected - counter}
+    run = {"mode": "threads", "seconds": seconds, **used, "expected": expected, "got": counter, "lost": expected - counter}
     if args.json:
         print(json.dumps({"program": "share.py", "python": sys.version.split()[0],
-                          "workers": args.workers, "increments": args.increments, "runs": [run]}))
+                          "workers": args.workers, "increments": args.increments, "runs": [run],
+                          "load_average": load_average()}))
     else:
-        print(f"expected {expected}, got {counter}, lost {expected - counter} ({seconds:.3f} s)")
+        print(f"expected {expected}, got {counter}, lost {expected - counter} ({seconds:.3f} s, {cpu_words(run)})")
+        if busy_line([run]):  # New: the rest of the machine's work, when it mattered
+            print(busy_line([run]))
         print(conclusion(expected - counter, expected))  # New
 
 

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use common::gil;
 use common::latency::Latencies;
-use common::usage::Measured;
 use common::report::{Report, Run};
+use common::usage::Measured;
 
 /// The report's heading: the sizes, and speedups relative to sequential.
 pub fn report(tasks: u64, delay_ms: u64) -> Report {

@@ -10,6 +10,7 @@
 //! * [`threads`]: start K named threads, join them, collect their results;
 //! * [`interpreters`]: K threads, each in its own interpreter with its own GIL (PEP 684);
 //! * [`process`]: worker processes, `multiprocessing`'s way, and what happens when one fails;
+//! * [`evidence`]: what a run's cores-used figures allow its conclusion to say;
 //! * [`error`]: why a run failed ([`error::Failure`]), the one error type of every program;
 //! * [`devices`]: simulated network devices (TCP on 127.0.0.1) and the client sessions;
 //! * [`program`]: the harness every `main` runs in: the GIL installed, the limits, each mode
@@ -30,6 +31,7 @@ pub mod cpython;
 #[cfg(not(loom))] // tokio leaves out its network types when built for loom
 pub mod devices;
 pub mod error;
+pub mod evidence;
 pub mod faults;
 pub mod gil;
 pub mod interpreters;

@@ -157,12 +157,8 @@ mod tests {
     #[test]
     fn cores_used_and_the_rest_of_the_machine() {
         let second = Duration::from_secs(1);
-        let measured = Measured {
-            wall: second,
-            cpu: second,
-            children: second / 2,
-            machine: Some(second * 2),
-        };
+        let measured =
+            Measured { wall: second, cpu: second, children: second / 2, machine: Some(second * 2) };
         assert_eq!(measured.cores_used(), 1.5);
         assert_eq!(measured.other_cores(), Some(0.5));
         let coarse = Measured { machine: Some(second), ..measured };

@@ -21,13 +21,14 @@
 //! ```
 
 mod args;
+mod conclusion;
 
 use std::process::ExitCode;
 
 use args::Cli;
 use common::cli;
 use common::error::Failure;
-use common::gil::{self, Loop, Python, PythonVersion};
+use common::gil::{self, Loop, Python};
 use common::program::{Program, exact};
 use common::report::{Report, Run};
 use common::threads::python_threads;
@@ -77,43 +78,7 @@ fn main() -> ExitCode {
             .size("workers", workers);
         report.push(Run::new("sequential", sequential_time).with("result", total.to_string()));
         report.push(Run::new("threads", threads_time).with("result", thread_total.to_string()));
-        report.conclude(conclusion(report.speedup("threads", "sequential"), workers));
+        report.conclude(conclusion::conclusion(&report, workers));
         Ok(report)
     })
-}
-
-// New (not in cpu_example.py, which prints one fixed line): what this run's numbers show.
-/// One sentence on what the numbers show. `speedup` is sequential time / threads time.
-fn conclusion(speedup: f64, workers: u64) -> String {
-    let measured = if speedup >= 1.15 {
-        format!("The threads were {speedup:.2}x faster than sequential")
-    } else if speedup <= 0.87 {
-        let slower = 1.0 / speedup;
-        format!("The threads were {slower:.2}x slower than sequential")
-    } else {
-        format!("The threads took about the same time as sequential ({speedup:.2}x)")
-    };
-    let cores = cli::cores();
-    let why = match gil::global().map(|g| g.config().version) {
-        None if workers == 1 => ": one worker, nothing to run in parallel.".to_string(),
-        None => {
-            format!(": Rust has no GIL, so the {workers} threads ran on the {cores} cores at once.")
-        }
-        Some(PythonVersion::V3_13t) => format!(
-            ": free-threaded CPython 3.13t has no GIL, so the {workers} threads ran on the {cores} \
-             cores at once, as Rust's do."
-        ),
-        Some(PythonVersion::V2_7) => ": under CPython 2's old GIL the holder releases it every \
-             100 ticks and takes it straight back, while the other threads wake up on other cores \
-             for nothing."
-            .to_string(),
-        Some(_) if speedup >= 1.15 => ": under the GIL only one thread runs Python code at a \
-             time, so this gain is not the threads' (a run of a few switch intervals, or a busy \
-             machine, shows noise: try a larger --n)."
-            .to_string(),
-        Some(_) => ": under the GIL only one thread runs Python code at a time, so for CPU-bound \
-             work threads are no faster (like python3 cpu_example.py)."
-            .to_string(),
-    };
-    measured + &why
 }

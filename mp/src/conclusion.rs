@@ -1,49 +1,144 @@
-//! What the numbers of an `mp` run show (new: mp.py prints one fixed line), kept beside
-//! `main.rs` so that it reads like mp.py.
+//! What the numbers of an `mp` run show (new: mp.py prints one fixed line), chosen from what the
+//! run measured: each mode's speedup, and the cores its workers kept busy beside what the rest
+//! of the machine did. Kept beside `main.rs` so that it reads like mp.py.
 
 use common::cli;
+use common::evidence::Parallel;
 use common::gil;
 use common::report::Report;
 
+/// The build a run was made in, as far as the conclusion cares.
+#[derive(Clone, Copy, PartialEq)]
+struct Build {
+    /// Under a simulated GIL (each process and interpreter has its own).
+    gil: bool,
+    /// At CPython's pace: every mode but rayon runs each iteration at the imitated CPython's speed.
+    paced: bool,
+}
+
 /// One sentence a mode on what the numbers of this run show.
 pub fn conclusion(report: &Report, workers: u64) -> String {
+    let build = Build { gil: gil::under_gil(), paced: gil::paced() };
+    explain(report, workers, cli::cores(), build)
+}
+
+fn explain(report: &Report, workers: u64, cores: u64, build: Build) -> String {
     if report.runs.first().is_none_or(|r| r.mode != "sequential") {
         return "Every mode gave the exact total (add sequential to --modes to compare times)."
             .to_string();
     }
     let ran = |mode: &str| report.runs.iter().any(|r| r.mode == mode);
     let speedup = |mode: &str| ran(mode).then(|| report.speedup(mode, "sequential"));
-    let own_gil = if gil::under_gil() { " and its own GIL" } else { "" };
+    let parallel = |mode: &str| Parallel::of(report.run(mode), workers, cores);
+    let own_gil = if build.gil { " and its own GIL" } else { "" };
     let mut sentences = Vec::new();
-    match speedup("processes") {
-        Some(x) if x < 1.0 => sentences.push(format!(
-            "{workers} processes were slower than sequential ({x:.2}x): at this --n, starting \
-             them cost more than the work they shared."
-        )),
-        Some(x) => sentences.push(format!(
-            "{workers} processes were {x:.2}x as fast as sequential: each has its own \
-             memory{own_gil}, so they ran on the {} cores at once, paying for their start.",
-            cli::cores()
-        )),
-        None => {}
+    if let Some(x) = speedup("processes") {
+        let how = parallel("processes");
+        let used =
+            how.used().map_or_else(String::new, |u| format!(" (they kept {u:.2} cores busy)"));
+        sentences.push(match how {
+            Parallel::Crowded { .. } => format!(
+                "{workers} processes were {x:.2}x as fast as sequential: {}.",
+                how.crowded_clause("the processes", cores).unwrap_or_default()
+            ),
+            Parallel::AtOnce { .. } if x >= 1.0 => format!(
+                "{workers} processes were {x:.2}x as fast as sequential: each has its own \
+                 memory{own_gil}, so they ran on the {cores} cores at once{used}, paying for their \
+                 start."
+            ),
+            _ if x < 1.0 => format!(
+                "{workers} processes were slower than sequential ({x:.2}x){used}: at this --n, \
+                 starting them cost more than the work they shared."
+            ),
+            Parallel::Alone => format!(
+                "The processes were {x:.2}x as fast as sequential: with {workers} worker(s) on \
+                 {cores} core(s), nothing could run at once."
+            ),
+            _ => format!(
+                "{workers} processes were {x:.2}x as fast as sequential, and kept only {} cores \
+                 busy: each has its own memory{own_gil}, but they did not all run at once.",
+                how.used().map_or_else(|| "some".to_string(), |u| format!("{u:.2}"))
+            ),
+        });
     }
     if let Some(x) = speedup("interpreters") {
-        sentences.push(if gil::under_gil() {
-            format!(
-                "{workers} interpreters, one GIL each, were {x:.2}x as fast, in one process and \
-                 with no process to start."
-            )
-        } else {
-            format!("{workers} interpreters were {x:.2}x as fast: with no GIL, plain threads.")
+        let how = parallel("interpreters");
+        let used = how.used().map_or_else(String::new, |u| format!(", keeping {u:.2} cores busy"));
+        sentences.push(match how.crowded_clause("the interpreters", cores) {
+            Some(clause) => format!("{workers} interpreters were {x:.2}x as fast: {clause}."),
+            None if build.gil => format!(
+                "{workers} interpreters, one GIL each, were {x:.2}x as fast{used}, in one process \
+                 and with no process to start."
+            ),
+            None => format!(
+                "{workers} interpreters were {x:.2}x as fast{used}: with no GIL, plain threads."
+            ),
         });
     }
     if let Some(x) = speedup("rayon") {
-        sentences.push(format!(
-            "rayon ({x:.2}x) needs no processes: Rust threads have no GIL to escape."
-        ));
+        sentences.push(if build.paced {
+            format!(
+                "rayon's {x:.2}x is not a like-for-like figure: its loop runs at Rust's speed even \
+                 in this build (no GIL, no CPython pace), against the others at CPython's; it \
+                 compares Rust with the imitated CPython, not threads with processes."
+            )
+        } else {
+            format!("rayon ({x:.2}x) needs no processes: Rust threads have no GIL to escape.")
+        });
     }
     if sentences.is_empty() {
         sentences.push("Only sequential ran: nothing to compare it with.".to_string());
     }
     sentences.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use common::report::Run;
+    use common::usage::Measured;
+
+    use super::*;
+
+    /// A run of `mode` that took `seconds` and kept `used` cores busy while the rest of the
+    /// machine kept `other` busy.
+    fn run(mode: &'static str, seconds: f64, used: f64, other: f64) -> Run {
+        let wall = Duration::from_secs_f64(seconds);
+        let cpu = wall.mul_f64(used);
+        let machine = Some(wall.mul_f64(used + other));
+        Run::new(mode, Measured { wall, cpu, children: Duration::ZERO, machine })
+    }
+
+    fn report(runs: [Run; 2]) -> Report {
+        let mut report = Report::new("mp");
+        runs.into_iter().for_each(|r| report.push(r));
+        report
+    }
+
+    #[test]
+    fn each_conclusion_follows_its_evidence() {
+        let native = Build { gil: false, paced: false };
+        let gil = Build { gil: true, paced: true };
+        let idle = report([run("sequential", 1.0, 1.0, 0.0), run("processes", 0.52, 1.9, 0.0)]);
+        let said = explain(&idle, 2, 2, gil);
+        assert!(
+            said.contains("own GIL, so they ran on the 2 cores at once (they kept 1.90"),
+            "{said}"
+        );
+        let busy = report([run("sequential", 1.0, 1.0, 0.9), run("processes", 1.02, 1.0, 0.9)]);
+        let said = explain(&busy, 2, 2, native);
+        assert!(
+            said.contains("0.98x as fast") && said.contains("kept 0.9 of the 2 cores"),
+            "{said}"
+        );
+        assert!(!said.contains("at once"), "a busy machine is named, not a cause: {said}");
+        let short = report([run("sequential", 0.01, 1.0, 0.0), run("processes", 0.02, 0.5, 0.0)]);
+        assert!(explain(&short, 2, 2, native).contains("starting them cost more"));
+        let rayon = report([run("sequential", 1.0, 1.0, 0.0), run("rayon", 0.01, 1.9, 0.0)]);
+        assert!(explain(&rayon, 2, 2, gil).contains("not a like-for-like figure"));
+        assert!(explain(&rayon, 2, 2, native).contains("no GIL to escape"));
+        let turns = report([run("sequential", 1.0, 1.0, 0.0), run("interpreters", 1.0, 1.0, 0.0)]);
+        assert!(explain(&turns, 2, 2, gil).contains("keeping 1.00 cores busy"));
+    }
 }

@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
-use common::cli::{CommonArgs, limits};
+use common::cli::{self, CommonArgs, limits};
 use common::error::Failure;
+use common::evidence::Parallel;
 use common::gil::{self, Loop, Python};
 use common::program::{Program, exact};
 use common::report::{Report, Run};
@@ -82,20 +83,27 @@ pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
                 .with("tutorial_speedup", TUTORIAL_SECONDS[0].1 / tutorial),
         );
     }
+    // What the threads and the processes did with the cores, as measured: count_up and
+    // count_down are two workers.
+    let cores = cli::cores();
+    let threads = Parallel::of(report.run("threads"), 2, cores);
+    let processes = Parallel::of(report.run("processes"), 2, cores);
+    let build = if gil::under_gil() {
+        " Under the GIL threads take turns, and processes have a GIL each."
+    } else if gil::free_threaded() {
+        " Free-threaded 3.13t has no GIL: threads can run at once, as processes do."
+    } else {
+        " Without a GIL, threads can run at once, as processes do."
+    };
     report.conclude(format!(
         "The tutorial's CPython: threads {:.2}x, processes {:.2}x as fast as sequential. Here: \
-         threads {:.2}x, processes {:.2}x{}",
+         threads {:.2}x, processes {:.2}x: {}; {}.{build}",
         TUTORIAL_SECONDS[0].1 / TUTORIAL_SECONDS[1].1,
         TUTORIAL_SECONDS[0].1 / TUTORIAL_SECONDS[2].1,
         report.speedup("threads", "sequential"),
         report.speedup("processes", "sequential"),
-        if gil::under_gil() {
-            ": under the GIL the threads take turns, the processes each have their own GIL."
-        } else if gil::free_threaded() {
-            ": free-threaded 3.13t has no GIL, so threads run on both cores just as processes do."
-        } else {
-            ": without a GIL, threads run on both cores just as processes do."
-        }
+        threads.said("the threads", cores),
+        processes.said("the processes", cores),
     ));
     Ok(report)
 }

@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use args::Cli;
 use common::cli;
 use common::error::Failure;
+use common::evidence::CROWDED;
 use common::gil::{self, Loop, Python};
 use common::program::{self, Program, exact};
 use common::report::{Report, Run};
@@ -134,11 +135,13 @@ fn report(
     } else {
         ""
     };
+    let busy = report.runs.iter().filter_map(|run| run.other_cores()).any(|c| c >= CROWDED);
     report.conclude(format!(
         "No update was lost in any mode: the lock makes the read and the write one step{free}. \
-         An atomic is {:.1}x and per-thread counts {:.1}x as fast as the lock here.",
+         An atomic is {:.1}x and per-thread counts {:.1}x as fast as the lock here{}.",
         report.speedup("atomic", "mutex"),
         report.speedup("sharded", "mutex"),
+        if busy { ", on a busy machine (the line above), which slows the lock most" } else { "" }
     ));
     Ok(report)
 }

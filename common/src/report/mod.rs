@@ -241,7 +241,8 @@ impl Report {
                 _ => format!("{cores:.1} during {mode}"),
             })
             .collect();
-        let load = usage::load_average().map_or_else(String::new, |l| format!(" (load average {l:.2})"));
+        let load =
+            usage::load_average().map_or_else(String::new, |l| format!(" (load average {l:.2})"));
         Some(format!("Meanwhile the rest of the machine kept {}{load}.", during.join(", ")))
     }
 

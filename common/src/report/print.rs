@@ -3,7 +3,7 @@
 
 use super::{Report, profile};
 use crate::cli::CommonArgs;
-use crate::gil::{Gil, Pace};
+use crate::gil::{Gil, Pace, PythonVersion};
 use crate::timeline::{MAX_TRACE_EVENTS, Process, render_svgs, write_trace};
 use crate::{gil, out, outln};
 
@@ -41,10 +41,10 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
     {
         let config = gil.config();
         let title = format!(
-            "{} under the simulated GIL of CPython {} (switch interval {} ms)",
+            "{} under the simulated GIL of CPython {} ({})",
             report.program,
             config.version.as_str(),
-            config.switch_interval.as_secs_f64() * 1000.0
+            interval(gil)
         );
         // The model's schedule: the one already kept beside CPython's, else the GIL's own.
         let recorded;
@@ -60,8 +60,16 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
                 out!("{}", beside.text(&title));
             }
         } else if args.timeline && !args.json {
-            outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
-            out!("{}", timeline.render_text(names, timeline.window(120_000), 1_000));
+            if timeline.contest(names.len()).is_some() {
+                outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
+                out!("{}", timeline.render_text(names, timeline.window(120_000), 1_000));
+            } else {
+                // Nobody ever waited for another: the whole run, in at most 120 columns.
+                let whole = timeline.contended(names.len());
+                let column = (whole.1.saturating_sub(whole.0) / 120).max(1_000);
+                outln!("\nWho held the GIL (the whole run: no thread ever waited for another):");
+                out!("{}", timeline.render_text(names, whole, column));
+            }
         }
         if let Some(path) = &args.timeline_svg {
             let svg = match &report.beside {
@@ -106,9 +114,9 @@ fn header(report: &Report) -> String {
             format!("free-threaded CPython 3.13t model: no GIL, {}", pace(gil))
         }
         Some(gil) => format!(
-            "simulated GIL of CPython {}, switch interval {} ms, {}",
+            "simulated GIL of CPython {}, {}, {}",
             gil.config().version.as_str(),
-            gil.config().switch_interval.as_secs_f64() * 1000.0,
+            interval(gil),
             pace(gil)
         ),
         None => format!("no GIL: {}", report.natively),
@@ -121,6 +129,16 @@ fn header(report: &Report) -> String {
         gil,
         crate::cli::cores()
     )
+}
+
+/// The GIL's knob: CPython 2.7's check interval in ticks (it has no switch interval), else the
+/// switch interval.
+fn interval(gil: &Gil) -> String {
+    let config = gil.config();
+    match config.version {
+        PythonVersion::V2_7 => format!("check interval {} ticks", config.check_interval),
+        _ => format!("switch interval {} ms", config.switch_interval.as_secs_f64() * 1000.0),
+    }
 }
 
 /// Whose speed the loops ran at, for the header.

@@ -72,6 +72,15 @@ impl Timeline {
     /// GIL to the end of the last one; the whole recording if nobody ever waited so (no GIL, or
     /// one thread). A wait with no holder (a hand-off seen half-way by a sampler) is no contest.
     pub fn contended(&self, threads: usize) -> (u64, u64) {
+        self.contest(threads).unwrap_or_else(|| {
+            let first = self.events.first().map_or(0, |e| e.at_us);
+            (first, self.events.last().map_or(first, |e| e.at_us))
+        })
+    }
+
+    /// The window where threads competed, as [`Timeline::contended`], or `None` if they never
+    /// did (no thread ever waited while another held the GIL, and none ran beside another).
+    pub fn contest(&self, threads: usize) -> Option<(u64, u64)> {
         let rows = self.spans(threads);
         let mut holds: Vec<(u64, u64, usize)> = Vec::new();
         let mut waits: Vec<(u64, u64, usize)> = Vec::new();
@@ -96,13 +105,9 @@ impl Timeline {
         let first = waits.iter().find(contested).map(|w| w.0);
         let last = waits.iter().rev().find(contested).map(|w| w.1);
         match (first, last) {
-            (Some(from), Some(to)) => (from, to),
+            (Some(from), Some(to)) => Some((from, to)),
             // No GIL: from the first time two threads ran at once to the last.
-            _ if let Some(overlap) = overlaps(&holds) => overlap,
-            _ => {
-                let first = self.events.first().map_or(0, |e| e.at_us);
-                (first, self.events.last().map_or(first, |e| e.at_us))
-            }
+            _ => overlaps(&holds),
         }
     }
 

@@ -1,0 +1,102 @@
+"""New (not in the original course): what a mode used, as the Rust programs measure it.
+
+Wall time (`time.perf_counter()`) beside CPU time: this process's threads
+(`time.process_time()`) and the worker processes it waited for (`os.times()`'s children), and
+how busy the rest of the machine was meanwhile (`/proc/stat`, `os.getloadavg()`). Two threads
+that compute on two cores use 2 CPU seconds a second; under the GIL, 1 between them; threads
+that wait, almost none. The `.py` files import it from here, so that they stay the course's.
+"""
+
+import os
+import time
+
+# Modes shorter than this are too short for /proc/stat's 10 ms ticks to tell the machine's work.
+MACHINE_WINDOW = 0.25
+# From how many cores of other work a mode's machine is named as busy.
+BUSY = 0.25
+TICK = 0.01  # /proc/stat counts in USER_HZ ticks: 100 a second on Linux
+
+
+def machine_busy():
+    """How long all the cores have been busy since boot, in seconds, or None."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu" or len(fields) < 9:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[1:9])
+    return (user + nice + system + irq + softirq + steal) * TICK
+
+
+def snapshot():
+    """The counters now, to subtract from later ones."""
+    times = os.times()
+    return (time.perf_counter(), time.process_time(),
+            times.children_user + times.children_system, machine_busy())
+
+
+def measured(function, *args):
+    """Runs function(*args): its result, its wall seconds, and what it used (a dict)."""
+    before = snapshot()
+    result = function(*args)
+    return (result, *since(before))
+
+
+def since(before):
+    """The wall seconds from `before` (a snapshot) to now, and what was used (a dict)."""
+    after = snapshot()
+    wall = after[0] - before[0]
+    cpu = (after[1] - before[1]) + (after[2] - before[2])
+    used = {"cpu_seconds": cpu, "cores_used": cpu / wall if wall > 0 else 0.0}
+    if before[3] is not None and after[3] is not None and wall >= MACHINE_WINDOW:
+        used["other_cores"] = max(0.0, (after[3] - before[3] - cpu) / wall)
+    return wall, used
+
+
+def load_average():
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
+
+
+def busy_line(runs):
+    """A line naming the rest of the machine's work, if it kept a quarter of a core busy."""
+    others = [(run["mode"], run["other_cores"]) for run in runs if "other_cores" in run]
+    if not any(cores >= BUSY for _, cores in others):
+        return None
+    during = [f"{cores:.1f}" + (f" of the {os.cpu_count()} cores busy" if i == 0 else "")
+              + f" during {mode}" for i, (mode, cores) in enumerate(others)]
+    load = load_average()
+    load = f" (load average {load:.2f})" if load is not None else ""
+    return f"Meanwhile the rest of the machine kept {', '.join(during)}{load}."
+
+
+def said(run, workers, who):
+    """What `who` (workers that compute) did with the cores, as measured, in a few words."""
+    cores = os.cpu_count() or 1
+    used, other = run["cores_used"], run.get("other_cores")
+    if min(workers, cores) <= 1:
+        return f"{who} had nothing to run at once"
+    if used >= 0.75 * min(workers, cores):
+        return f"{who} ran on the {cores} cores at once ({used:.2f} cores busy)"
+    if other is not None and other >= 0.5:
+        return (f"the rest of the machine kept {other:.1f} of the {cores} cores busy, and {who} "
+                f"got {used:.2f}: this run cannot show more")
+    if used <= 1.25:
+        return f"{who} took turns ({used:.2f} cores busy)"
+    return f"{who} kept only {used:.2f} cores busy"
+
+
+def cpu_words(run):
+    """The run's CPU time in a few words: "0.412 cpu s, 0.98 cores used"."""
+    return f"{run['cpu_seconds']:.3f} cpu s, {run['cores_used']:.2f} cores used"
+
+
+def table_line(run, baseline_seconds, width):
+    """A run's line: its mode, wall time, speedup over the baseline, CPU time and cores used."""
+    speedup = baseline_seconds / run["seconds"] if run["seconds"] > 0 else float("inf")
+    return (f"{run['mode']:<{width}}  {run['seconds']:7.3f} s  {speedup:5.2f}x  "
+            f"{run['cpu_seconds']:6.3f} cpu s  {run['cores_used']:4.2f} cores used")
