@@ -278,3 +278,35 @@ fn options_that_cannot_apply_are_refused() {
     assert_refused(BIN, &["--timeline"], 2, "--timeline-svg FILE with --json");
     assert_refused(BIN, &["--python", "2.7", "--switch-interval", "1"], 2, "2.7 has no switch");
 }
+
+/// Every mode reports the CPU time it used beside its wall time, and the cores it kept busy is
+/// their ratio; under the GIL two computing threads keep at most about one core busy between
+/// them (the waiter sleeps), which is the GIL's lesson in one figure.
+#[test]
+fn cpu_time_beside_wall_time() {
+    let json = run_json(BIN, &["--n", "500000", "--workers", "2"]);
+    let cores = std::thread::available_parallelism().unwrap().get() as f64;
+    for run in json["runs"].as_array().unwrap() {
+        let (wall, cpu) = (run["seconds"].as_f64().unwrap(), run["cpu_seconds"].as_f64().unwrap());
+        let used = run["cores_used"].as_f64().unwrap();
+        assert!(cpu >= 0.0 && (used - cpu / wall).abs() < 1e-9, "{run}");
+        assert!(used <= cores + 0.5, "more cores than the machine has: {run}");
+        if cfg!(feature = "gil") && run["mode"] == "threads" {
+            assert!(used < 1.5, "two threads under one GIL kept {used} cores busy: {run}");
+        }
+    }
+    let output = Command::new(BIN).args(["--n", "1000", "--workers", "2"]).assert().success();
+    let text = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("cpu_s") && text.contains("cores_used"), "{text}");
+}
+
+/// CPython 2.7 has no switch interval: its header names what it has, the check interval.
+#[cfg(feature = "gil")]
+#[test]
+fn python_2_7_names_its_check_interval() {
+    let output =
+        Command::new(BIN).args(["--python", "2.7", "--n", "1000", "--workers", "2"]).assert();
+    let text = String::from_utf8(output.success().get_output().stdout.clone()).unwrap();
+    assert!(text.contains("check interval 100 ticks"), "{text}");
+    assert!(!text.contains("switch interval"), "{text}");
+}

@@ -1,0 +1,46 @@
+//! The `.py` twins report what the Rust programs report: each mode's CPU time and the cores it
+//! kept busy beside its wall time, in their `--json` too (common/usage.py).
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Each `.py`, with sizes small enough for a test.
+const TWINS: [(&str, &[&str]); 6] = [
+    ("base/base.py", &["--tasks", "2", "--delay-ms", "20"]),
+    ("cpu_example/cpu_example.py", &["--n", "20000", "--workers", "2"]),
+    ("mp/mp.py", &["--n", "20000", "--workers", "2", "--modes", "sequential,processes"]),
+    ("share/share.py", &["--increments", "20000"]),
+    ("share2/share2.py", &["--increments", "20000"]),
+    ("as/as.py", &["--tasks", "2", "--delay-ms", "20"]),
+];
+
+#[test]
+fn every_py_twin_reports_cpu_time_beside_wall_time() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
+    if Command::new("python3").arg("--version").output().is_err() {
+        // Visible in the test's output: a skip is never a silent pass.
+        println!("SKIPPED every_py_twin_reports_cpu_time_beside_wall_time: no python3 on PATH");
+        return;
+    }
+    for (script, args) in TWINS {
+        let output = Command::new("python3")
+            .arg(root.join(script))
+            .args(args)
+            .arg("--json")
+            .output()
+            .expect("python3 starts");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{script}: {stderr}");
+        let json: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{script}: not one JSON object ({e})"));
+        assert!(json.get("load_average").is_some(), "{script}: {json}");
+        for run in json["runs"].as_array().expect("runs") {
+            let wall = run["seconds"].as_f64().expect("seconds");
+            let cpu = run["cpu_seconds"].as_f64().unwrap_or_else(|| panic!("{script}: {run}"));
+            let used = run["cores_used"].as_f64().unwrap_or_else(|| panic!("{script}: {run}"));
+            assert!(cpu >= 0.0 && (used - cpu / wall).abs() < 1e-9, "{script}: {run}");
+        }
+    }
+}
