@@ -136,18 +136,26 @@ pub fn cost(version: PythonVersion, work: Loop) -> Cost {
 /// CPython checks the eval breaker once per loop iteration (at the backward jump), and one
 /// iteration of `total += i * i` costs it 50 to 80 ns. Rust does it in under a nanosecond, so a
 /// check every iteration would be a check every nanosecond and would cost a third of the run.
-/// One check every 16 iterations keeps the cost out of sight (the loop runs as fast as without a
-/// GIL) and still sees a drop request within about 10 ns. For the old GIL, one check is one tick:
-/// 100 ticks last about a microsecond, about as long as they do in CPython 2, and two threads then
-/// run 1.3 to 1.9 times slower than one (`cpu_example --python 2.7 --pace native`, six runs on the
-/// 2-core machine, 2026-11-22), as CPython 2.7 does (medians of 1.4 to 1.7 over blocks of runs).
+/// One check every 64 iterations keeps the cost out of sight and still sees a drop request within
+/// about 50 ns: `cpu_example --workers 1 --n 20000000` ran 0.2 % more instructions than without a
+/// GIL with one check in 4096 iterations, 11.9 % more with one in 16 (callgrind, 2026-12-03).
 /// The increments of `share` and `share2` do more per iteration (an atomic, a lock) and check at
 /// every one, as CPython does.
 pub fn iterations_per_check(work: Loop) -> u32 {
     match work {
-        Loop::SumOfSquares | Loop::Count => 16,
+        Loop::SumOfSquares | Loop::Count => 64,
         Loop::Increment | Loop::LockedIncrement => 1,
     }
+}
+
+/// At Rust's pace, how many of the old GIL's ticks one check point of `work` counts: one tick
+/// every 16 iterations. 100 ticks then last about a microsecond, about as long as they do in
+/// CPython 2, and two threads run 1.3 to 1.9 times slower than one (`cpu_example --python 2.7
+/// --pace native`, six runs on the 2-core machine, 2026-11-22, when each check was one tick of 16
+/// iterations), as CPython 2.7 does (medians of 1.4 to 1.7 over blocks of runs).
+pub fn ticks_per_check(work: Loop) -> i32 {
+    let ticks = iterations_per_check(work) / 16;
+    i32::try_from(ticks.max(1)).unwrap_or(1)
 }
 
 /// Rust's own cost of an iteration, roughly (release build), for estimating run times: the

@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::config::Model;
-use super::pace::{Loop, Paced, iterations_per_check, spin};
+use super::pace::{Loop, Paced, iterations_per_check, spin, ticks_per_check};
 use super::{Gil, PythonVersion};
 
 /// One attached thread: CPython's `PyThreadState`, as far as the GIL cares.
@@ -60,11 +60,18 @@ impl<'py> Python<'py> {
     /// checks here, so the holder may hand the GIL over at this point.
     #[inline(always)]
     pub fn backward_jump(self) {
+        self.jump_counting(self.current.map_or(1, |paced| paced.ticks_jump));
+    }
+
+    /// [`backward_jump`](Self::backward_jump), counting `ticks` for the old GIL: a check point
+    /// that stands for `ticks` ticks' worth of iterations.
+    #[inline(always)]
+    fn jump_counting(self, ticks: i32) {
         if let Some(paced) = self.current {
             spin(paced.before_jump);
         }
         if let Some(thread) = self.thread {
-            thread.check_point(self.current.map_or(1, |paced| paced.ticks_jump));
+            thread.check_point(ticks);
         }
     }
 
@@ -75,12 +82,12 @@ impl<'py> Python<'py> {
     /// closed form: it runs `n` times.
     pub fn range(self, work: Loop, n: u64) -> Range<'py> {
         let py = self.at_cpython_pace(work);
-        let every = match (py.thread, py.current) {
-            (None, None) => u64::MAX, // plain Rust: nothing to check
-            (_, Some(_)) => 1,
-            (Some(_), None) => u64::from(iterations_per_check(work)),
+        let (every, ticks) = match (py.thread, py.current) {
+            (None, None) => (u64::MAX, 1), // plain Rust: nothing to check
+            (_, Some(paced)) => (1, paced.ticks_jump),
+            (Some(_), None) => (u64::from(iterations_per_check(work)), ticks_per_check(work)),
         };
-        Range { py, i: 0, stop: 0, n, every }
+        Range { py, i: 0, stop: 0, n, every, ticks }
     }
 
     /// A check point between two bytecodes of one statement, e.g. between the read and the write
@@ -141,6 +148,8 @@ pub struct Range<'py> {
     stop: u64,
     n: u64,
     every: u64,
+    /// The old GIL's ticks that each check point counts.
+    ticks: i32,
 }
 
 impl Iterator for Range<'_> {
@@ -154,7 +163,7 @@ impl Iterator for Range<'_> {
             if self.i == self.n {
                 return None;
             }
-            self.py.backward_jump();
+            self.py.jump_counting(self.ticks);
             self.stop = self.n.min(self.i.saturating_add(self.every));
         }
         let i = self.i;
