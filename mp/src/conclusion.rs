@@ -83,7 +83,12 @@ fn explain(report: &Report, workers: u64, cores: u64, build: Build) -> String {
                  compares Rust with the imitated CPython, not threads with processes."
             )
         } else {
-            format!("rayon ({x:.2}x) needs no processes: Rust threads have no GIL to escape.")
+            match parallel("rayon").crowded_clause("rayon's threads", cores) {
+                Some(clause) => format!("rayon was {x:.2}x as fast: {clause}."),
+                None => format!(
+                    "rayon ({x:.2}x) needs no processes: Rust threads have no GIL to escape."
+                ),
+            }
         });
     }
     if sentences.is_empty() {
@@ -138,6 +143,9 @@ mod tests {
         let rayon = report([run("sequential", 1.0, 1.0, 0.0), run("rayon", 0.01, 1.9, 0.0)]);
         assert!(explain(&rayon, 2, 2, gil).contains("not a like-for-like figure"));
         assert!(explain(&rayon, 2, 2, native).contains("no GIL to escape"));
+        let crowded = report([run("sequential", 1.0, 1.0, 1.0), run("rayon", 0.85, 1.2, 0.8)]);
+        let said = explain(&crowded, 2, 2, native);
+        assert!(said.contains("rayon's threads got 1.20"), "{said}");
         let turns = report([run("sequential", 1.0, 1.0, 0.0), run("interpreters", 1.0, 1.0, 0.0)]);
         assert!(explain(&turns, 2, 2, gil).contains("keeping 1.00 cores busy"));
     }
