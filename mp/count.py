@@ -7,8 +7,12 @@ Run: python3 count.py [--n N]
 import argparse
 import multiprocessing
 import sys
+import os
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from usage import busy_line, cpu_words, measured, said  # noqa: E402 New
 
 
 def count_up(n):
@@ -56,5 +60,12 @@ if __name__ == "__main__":
     args = parser.parse_args()
     switch_interval(args)
     n = args.n
+    runs = []
     for name, kind in (("sequential", None), ("threads", threading.Thread), ("processes", multiprocessing.Process)):
-        print(f"{name}: Temps écoulé : {run(kind, n)} secondes")
+        seconds, used = measured(run, kind, n)[1:]  # New: the CPU time beside (usage.py)
+        print(f"{name}: Temps écoulé : {seconds} secondes  ({cpu_words(used)})")
+        runs.append({"mode": name, "seconds": seconds, **used})
+    if busy_line(runs):  # New: the rest of the machine's work, when it mattered
+        print(busy_line(runs))
+    # New: what the threads and the processes did with the cores, as measured.
+    print(f"{said(runs[1], 2, 'the threads')}; {said(runs[2], 2, 'the processes')}.")
