@@ -23,3 +23,72 @@ fn the_io_thread_waits_for_the_gil_on_both_sides() {
         assert!(waited > 0.5, "{side}: {io_thread} waited {waited}: {}", beside[side]);
     }
 }
+
+/// Whether one of `pids` is CPython running convoy.py: the CPython phase has begun.
+fn cpython_running(pids: &[u32]) -> bool {
+    pids.iter().any(|pid| {
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        String::from_utf8_lossy(&cmdline).contains("convoy.py")
+    })
+}
+
+/// Ctrl-C during the CPython phase ends the run with 130 and leaves nothing running: convoy.py's
+/// own KeyboardInterrupt would leave its CPU thread spinning for good, so the program kills it.
+#[test]
+fn ctrl_c_during_the_cpython_phase_leaves_nothing_running() {
+    use common::testing::{assert_interrupted, interrupt_group};
+    let args = ["convoy", "--round-trips", "300", "--beside-cpython"];
+    use std::time::{Duration, Instant};
+    // Once CPython has run for a second: its threads have started.
+    let since = std::cell::Cell::new(None::<Instant>);
+    let ready = |pids: &[u32]| match (cpython_running(pids), since.get()) {
+        (false, _) => false,
+        (true, None) => {
+            since.set(Some(Instant::now()));
+            false
+        }
+        (true, Some(at)) => at.elapsed() > Duration::from_secs(1),
+    };
+    let (outcome, left) = interrupt_group(BIN, &args, ready, Duration::from_secs(60));
+    if outcome.code == Some(2) || outcome.stderr.contains("ptrace") {
+        println!("SKIPPED: {}", outcome.stderr.trim());
+        return;
+    }
+    assert_interrupted(&outcome, &left);
+}
+
+/// SIGTERM to the program alone (`kill PID`, `timeout`) during the CPython phase: CPython, which
+/// got no signal, is killed with it.
+#[test]
+fn sigterm_to_the_program_alone_kills_its_cpython() {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(BIN)
+        .args(["convoy", "--round-trips", "300", "--beside-cpython"])
+        .process_group(0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let group = child.id();
+    let start = Instant::now();
+    let in_group = || common::testing::processes_in_group(group);
+    while !cpython_running(&in_group()) && start.elapsed() < Duration::from_secs(60) {
+        if child.try_wait().unwrap().is_some() {
+            println!(
+                "SKIPPED: the run ended before CPython started (no CPython 3.12, or no ptrace)"
+            );
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Command::new("kill").args(["-TERM", &group.to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    let until = Instant::now() + Duration::from_secs(5);
+    while !in_group().is_empty() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(in_group().is_empty(), "left running: {:?}", in_group());
+}

@@ -10,7 +10,9 @@
 //!   clean up: one line on stderr and exit 130 at once. A worker's parent reads that exit code,
 //!   or a death by SIGINT, as "interrupted", not as a failure of the worker.
 //!
-//! If the graceful path has not ended the program within a second, the handler does.
+//! If the graceful path has not ended the program within a second, the handler does. Either way
+//! no child is left running: a CPython run beside the model ([`kill_on_interrupt`]) is killed
+//! first. SIGTERM and SIGHUP (`kill PID`, `timeout`, a closed terminal) are handled the same way.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
@@ -24,6 +26,20 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static GRACEFUL: AtomicUsize = AtomicUsize::new(0);
 /// Files to remove if Ctrl-C ends the program: its temporary files ([`remove_on_interrupt`]).
 static LEFT_BEHIND: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Child processes to kill if Ctrl-C ends the program ([`kill_on_interrupt`]).
+static CHILDREN: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// Ctrl-C (or SIGTERM, SIGHUP) that ends the program kills the child `pid` first: a process
+/// that would otherwise outlive it (CPython run beside the model, whose non-daemon threads go
+/// on after its own KeyboardInterrupt). [`forget_child`] takes it back once it was waited for.
+pub fn kill_on_interrupt(pid: u32) {
+    CHILDREN.lock().unwrap_or_else(|p| p.into_inner()).push(pid);
+}
+
+/// The child `pid` was waited for: Ctrl-C has nothing more to do for it.
+pub fn forget_child(pid: u32) {
+    CHILDREN.lock().unwrap_or_else(|p| p.into_inner()).retain(|&c| c != pid);
+}
 
 /// Ctrl-C that ends the program removes `path` first: a temporary file whose own cleanup (a
 /// `Drop`) would not run, since the handler exits at once. [`keep_on_interrupt`] takes it back.
@@ -46,8 +62,18 @@ pub fn install() {
             if GRACEFUL.load(SeqCst) > 0 {
                 std::thread::sleep(Duration::from_secs(1));
             }
+            for &pid in CHILDREN.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+                if let Ok(pid) = i32::try_from(pid) {
+                    let pid = nix::unistd::Pid::from_raw(pid);
+                    let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+                }
+            }
             for path in LEFT_BEHIND.lock().unwrap_or_else(|p| p.into_inner()).iter() {
                 let _ = std::fs::remove_file(path);
+                // SQLite's rollback journal beside a database, if a write was under way.
+                let mut journal = path.clone().into_os_string();
+                journal.push("-journal");
+                let _ = std::fs::remove_file(journal);
             }
             crate::output::error_line("interrupted");
             std::process::exit(i32::from(STATUS));

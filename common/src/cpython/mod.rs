@@ -130,9 +130,22 @@ pub(crate) fn beside(
         .map_err(|e| {
             Failure::Setup(format!("could not start {}: {e}", plan.interpreter.display()))
         })?;
-    let stderr = drain(&mut child);
+    crate::interrupt::kill_on_interrupt(child.id());
+    let stderr = match drain(&mut child) {
+        Ok(stderr) => stderr,
+        Err(error) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            crate::interrupt::forget_child(child.id());
+            return Err(Failure::ThreadStart(format!("{error} (to read CPython's stderr)")));
+        }
+    };
     let sampled = sample(plan, &mut child);
+    if sampled.is_err() {
+        let _ = child.kill();
+    }
     let status = child.wait();
+    crate::interrupt::forget_child(child.id());
     let stderr = stderr.join().unwrap_or_default();
     let (version, cpython) = sampled?;
     match status {
@@ -154,9 +167,9 @@ pub(crate) fn beside(
 }
 
 /// Reads the child's stderr to its end, in a thread, so that a chatty `.py` never blocks.
-fn drain(child: &mut Child) -> std::thread::JoinHandle<String> {
+fn drain(child: &mut Child) -> std::io::Result<std::thread::JoinHandle<String>> {
     let pipe = child.stderr.take();
-    std::thread::spawn(move || {
+    std::thread::Builder::new().name("cpython-stderr".into()).spawn(move || {
         let mut text = String::new();
         if let Some(mut pipe) = pipe {
             let _ = pipe.read_to_string(&mut text);
