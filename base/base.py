@@ -7,7 +7,6 @@ Run one after the other, K tasks take K times the wait; run by K threads, they t
 Run: python3 base.py [--tasks K] [--delay-ms D] [--json]
 """
 
-import argparse
 import json
 import os
 import statistics
@@ -16,7 +15,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from usage import cpu_words, load_average, measured  # noqa: E402 New
+from usage import Parser, cpu_words, interval_ms, load_average, measured, positive, run  # noqa: E402 New
 
 
 def task(delay):
@@ -43,18 +42,16 @@ def threaded(tasks, delay, start, done):
 
 def switch_interval(args):
     """New (not in the original): the same --switch-interval as the Rust program's."""
-    if args.switch_interval is not None:
-        if not 0 < args.switch_interval <= 1000:
-            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+    if args.switch_interval is not None:  # checked by its type, interval_ms
         sys.setswitchinterval(args.switch_interval / 1000)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--switch-interval", type=float, metavar="MS",
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=interval_ms, metavar="MS",
                         help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
-    parser.add_argument("--tasks", type=int, default=5, help="tasks (default: 5)")
-    parser.add_argument("--delay-ms", type=int, default=500, help="each task's wait (default: 500)")
+    parser.add_argument("--tasks", type=positive, default=5, help="tasks (default: 5)")
+    parser.add_argument("--delay-ms", type=positive, default=500, help="each task's wait (default: 500)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     switch_interval(args)
@@ -78,4 +75,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run(main)  # New: main(), ending as the Rust programs do (usage.py)

@@ -80,8 +80,10 @@ def main():
         stop = []
         cpu = threading.Thread(target=cpu_thread, args=(stop,))
         cpu.start()
-        beside = io_thread(session, args.round_trips)
-        stop.append(True)
+        try:
+            beside = io_thread(session, args.round_trips)
+        finally:
+            stop.append(True)  # New: on Ctrl-C too, or the CPU thread would spin on for good
         cpu.join()
     finally:
         device.kill()

@@ -7,7 +7,9 @@ that compute on two cores use 2 CPU seconds a second; under the GIL, 1 between t
 that wait, almost none. The `.py` files import it from here, so that they stay the course's.
 """
 
+import argparse
 import os
+import sys
 import time
 
 # Modes shorter than this are too short for /proc/stat's 10 ms ticks to tell the machine's work.
@@ -100,3 +102,50 @@ def table_line(run, baseline_seconds, width):
     speedup = baseline_seconds / run["seconds"] if run["seconds"] > 0 else float("inf")
     return (f"{run['mode']:<{width}}  {run['seconds']:7.3f} s  {speedup:5.2f}x  "
             f"{run['cpu_seconds']:6.3f} cpu s  {run['cores_used']:4.2f} cores used")
+
+
+# New (not in the original course): the promises the Rust programs keep, kept by the .py too.
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but bad input is one line on stderr and exit 2, as in the Rust programs."""
+
+    def error(self, message):
+        sys.stderr.write(f"error: {message}\n")
+        sys.exit(2)
+
+
+def positive(text):
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not at least 1")
+    return value
+
+
+def interval_ms(text):
+    """An argparse type: a switch interval in milliseconds, from 0.001 to 1000."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.001 <= value <= 1000:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} ms: the switch interval is from 0.001 to 1000")
+    return value
+
+
+def run(main):
+    """Runs main() as the Rust programs end: Ctrl-C is one line and exit 130 at once (threads
+    that are not daemons would otherwise run on), a closed stdout (`| head -1`) exit 141 in
+    silence, as `cat` does."""
+    try:
+        main()
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        sys.stderr.flush()
+        os._exit(130)
+    except BrokenPipeError:
+        os._exit(141)

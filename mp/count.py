@@ -4,7 +4,6 @@ and by two processes. The tutorial measured 25.8 s, 24.5 s and 8.3 s for range(1
 Run: python3 count.py [--n N]
 """
 
-import argparse
 import multiprocessing
 import sys
 import os
@@ -12,7 +11,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from usage import busy_line, cpu_words, measured, said  # noqa: E402 New
+from usage import Parser, busy_line, cpu_words, interval_ms, measured, positive, said  # noqa: E402 New
 
 
 def count_up(n):
@@ -44,19 +43,17 @@ def run(kind, n):
 
 def switch_interval(args):
     """New (not in the original): the same --switch-interval as the Rust program's."""
-    if args.switch_interval is not None:
-        if not 0 < args.switch_interval <= 1000:
-            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+    if args.switch_interval is not None:  # checked by its type, interval_ms
         sys.setswitchinterval(args.switch_interval / 1000)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--switch-interval", type=float, metavar="MS",
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=interval_ms, metavar="MS",
                         help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
     # The tutorial's range(100000000) takes CPython half a minute; 10^7 shows the same in seconds.
     # (mp count in Rust counts 3 x 10^8 by default: Rust does an iteration in about a nanosecond.)
-    parser.add_argument("--n", type=int, default=10_000_000, help="range(N) (default: 10000000)")
+    parser.add_argument("--n", type=positive, default=10_000_000, help="range(N) (default: 10000000)")
     args = parser.parse_args()
     switch_interval(args)
     n = args.n

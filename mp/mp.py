@@ -12,7 +12,6 @@ results back through an interpreter queue. It uses `concurrent.interpreters` (3.
 Run: python3 mp.py [--n N] [--workers K] [--modes sequential,processes,interpreters] [--json]
 """
 
-import argparse
 import json
 import multiprocessing
 import os
@@ -20,7 +19,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from usage import busy_line, load_average, measured, said, table_line  # noqa: E402 New
+from usage import Parser, busy_line, interval_ms, load_average, measured, positive, run, said, table_line  # noqa: E402 New
 
 
 def sum_of_squares(n):
@@ -121,19 +120,17 @@ def timed(function, *args):
 
 def switch_interval(args):
     """New (not in the original): the same --switch-interval as the Rust program's."""
-    if args.switch_interval is not None:
-        if not 0 < args.switch_interval <= 1000:
-            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+    if args.switch_interval is not None:  # checked by its type, interval_ms
         sys.setswitchinterval(args.switch_interval / 1000)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--switch-interval", type=float, metavar="MS",
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=interval_ms, metavar="MS",
                         help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
     # Rust's default (native build) is 6 x 10^8: it does an iteration in about a nanosecond, CPython in tens.
-    parser.add_argument("--n", type=int, default=5_000_000, help="sum the squares of 0..N (default: 5000000)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="how many times, how many processes (default: cores)")
+    parser.add_argument("--n", type=positive, default=5_000_000, help="sum the squares of 0..N (default: 5000000)")
+    parser.add_argument("--workers", type=positive, default=os.cpu_count(), help="how many times, how many processes (default: cores)")
     parser.add_argument("--modes", default=None,
                         help="comma-separated, from sequential,processes,interpreters (default: all "
                              "three, interpreters only where this Python has them)")
@@ -183,4 +180,4 @@ def main():
 
 if __name__ == "__main__":
     multiprocessing.set_start_method("spawn")
-    main()
+    run(main)  # New: main(), ending as the Rust programs do (usage.py)

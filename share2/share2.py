@@ -7,14 +7,13 @@ free-threaded CPython (3.13t), with no GIL at all, the lock is all that keeps it
 Run: python3 share2.py [--workers K] [--increments N] [--json]
 """
 
-import argparse
 import json
 import os
 import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from usage import busy_line, cpu_words, load_average, since, snapshot  # noqa: E402 New
+from usage import Parser, busy_line, cpu_words, interval_ms, load_average, positive, run, since, snapshot  # noqa: E402 New
 
 counter = 0
 lock = threading.Lock()
@@ -33,19 +32,17 @@ def worker(increments):
 
 def switch_interval(args):
     """New (not in the original): the same --switch-interval as the Rust program's."""
-    if args.switch_interval is not None:
-        if not 0 < args.switch_interval <= 1000:
-            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+    if args.switch_interval is not None:  # checked by its type, interval_ms
         sys.setswitchinterval(args.switch_interval / 1000)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--switch-interval", type=float, metavar="MS",
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=interval_ms, metavar="MS",
                         help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
-    parser.add_argument("--workers", type=int, default=4, help="threads (default: 4)")
+    parser.add_argument("--workers", type=positive, default=4, help="threads (default: 4)")
     # Rust's default is 5 x 10^6: it does an increment in nanoseconds, CPython in tens.
-    parser.add_argument("--increments", type=int, default=1_000_000, help="per thread (default: 1000000)")
+    parser.add_argument("--increments", type=positive, default=1_000_000, help="per thread (default: 1000000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     switch_interval(args)
@@ -71,4 +68,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run(main)  # New: main(), ending as the Rust programs do (usage.py)

@@ -16,6 +16,28 @@ const TWINS: [(&str, &[&str]); 6] = [
     ("as/as.py", &["--tasks", "2", "--delay-ms", "20"]),
 ];
 
+/// Each `.py` refuses a bad size or switch interval as the Rust programs do: exit 2, one line.
+#[test]
+fn every_py_twin_refuses_bad_input_in_one_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
+    if Command::new("python3").arg("--version").output().is_err() {
+        println!("SKIPPED every_py_twin_refuses_bad_input_in_one_line: no python3 on PATH");
+        return;
+    }
+    for (script, args) in TWINS {
+        let size = args[0];
+        for bad in [[size, "0"], [size, "-5"], [size, "x"], ["--switch-interval", "1e-9"]] {
+            let output =
+                Command::new("python3").arg(root.join(script)).args(bad).output().expect("starts");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{script} {bad:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{script} {bad:?}: {stderr}");
+            assert!(stderr.starts_with("error: "), "{script} {bad:?}: {stderr}");
+            assert!(output.stdout.is_empty(), "{script} {bad:?}");
+        }
+    }
+}
+
 #[test]
 fn every_py_twin_reports_cpu_time_beside_wall_time() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
