@@ -84,3 +84,13 @@ impl Mode {
         }
     }
 }
+
+impl Cli {
+    /// The program's name as its report and `--beside-cpython` know it: "as", "as fetch".
+    pub fn program(&self) -> &'static str {
+        match self.scenario {
+            None => "as",
+            Some(Scenario::Fetch(_)) => "as fetch",
+        }
+    }
+}

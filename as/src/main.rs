@@ -84,7 +84,7 @@ async fn spawn_blocking(tasks: u64, delay: Duration) {
 // New (not in as.py, where asyncio.run makes one per mode): the event loop (event_loop.rs).
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    let program = Program::start("as", &cli.common);
+    let program = Program::start(cli.program(), &cli.common);
     program.run(|program| {
         let event_loop = event_loop()?;
         match &cli.scenario {

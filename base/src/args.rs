@@ -74,3 +74,14 @@ impl Mode {
         }
     }
 }
+
+impl Cli {
+    /// The program's name as its report and `--beside-cpython` know it: "base", "base convoy".
+    pub fn program(&self) -> &'static str {
+        match self.scenario {
+            None => "base",
+            Some(Scenario::Devices(_)) => "base devices",
+            Some(Scenario::Convoy(_)) => "base convoy",
+        }
+    }
+}

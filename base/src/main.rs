@@ -95,7 +95,7 @@ fn record(done: &Mutex<Latencies>, start: Instant) {
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    let program = Program::start("base", &cli.common);
+    let program = Program::start(cli.program(), &cli.common);
     if let Some(index) = cli.worker.index {
         return worker::main(&cli.worker, index); // devices' processes mode: plumbing, worker.rs
     }

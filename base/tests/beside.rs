@@ -92,3 +92,9 @@ fn sigterm_to_the_program_alone_kills_its_cpython() {
     assert_eq!(status.code(), Some(130), "{status:?}");
     assert!(in_group().is_empty(), "left running: {:?}", in_group());
 }
+
+/// `base devices` has no `.py` twin: refused before any device starts.
+#[test]
+fn devices_beside_cpython_is_refused_before_any_work() {
+    common::testing::assert_refused(BIN, &["devices", "--beside-cpython"], 2, "no .py twin");
+}

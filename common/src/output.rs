@@ -14,6 +14,7 @@
 use std::fs::File;
 use std::io::{self, Write};
 use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 /// The exit status after a broken pipe: what a shell reports for a program killed by SIGPIPE.
@@ -92,6 +93,31 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::output::print(&format!("{}\n", format_args!($($arg)*))) };
 }
 
+/// The file `path` names: itself, or, for a symbolic link, the file the link names (written
+/// through, the link kept).
+pub(crate) fn target_of(path: &Path) -> std::io::Result<PathBuf> {
+    Ok(match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let link = std::fs::read_link(path)?;
+            path.parent().map_or(link.clone(), |dir| dir.join(&link))
+        }
+        _ => path.to_path_buf(),
+    })
+}
+
+/// Writes `text` to the file `path` names, whole or not at all: into a new file beside it, then
+/// renamed over it, so that a full disk leaves the old file (or none), never a truncated one.
+pub(crate) fn write_whole(path: &Path, text: &str) -> std::io::Result<()> {
+    let target = target_of(path)?;
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let beside = target.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let written = std::fs::write(&beside, text).and_then(|()| std::fs::rename(&beside, &target));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&beside);
+    }
+    written
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +127,21 @@ mod tests {
         assert_eq!(one_line("5\n6"), "5\\n6");
         assert_eq!(one_line("a\tb\r"), "a\\tb\\r");
         assert_eq!(one_line("plain, é"), "plain, é");
+    }
+
+    #[test]
+    fn a_file_is_written_whole_or_not_at_all() {
+        let dir = std::env::temp_dir().join(format!("write_whole_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.json");
+        std::fs::write(&path, "old").unwrap();
+        write_whole(&path, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let nowhere = dir.join("missing").join("t.json");
+        assert!(write_whole(&nowhere, "x").is_err());
+        let left: Vec<_> =
+            std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(left, ["t.json"], "nothing left beside it");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

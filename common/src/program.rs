@@ -16,6 +16,7 @@
 //! Ctrl-C), after the progress line is cleared; bad sizes are refused before any work (exit 2).
 
 use std::fmt::Display;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -24,6 +25,7 @@ use crate::cli::{self, CommonArgs, exit_with, usage_error};
 use crate::cpython::{self, OwnSampler, Plan, Sampled};
 use crate::error::Failure;
 use crate::gil::{self, Loop, Pace, PythonVersion, pace};
+use crate::output;
 use crate::progress::Progress;
 use crate::report::{self, Report};
 use crate::threads;
@@ -39,10 +41,12 @@ pub struct Program<'a> {
 
 impl<'a> Program<'a> {
     /// Refuses GIL options in a build without the GIL, then installs the process's GIL (with
-    /// `--features gil`) and prepares the progress line of `name`.
+    /// `--features gil`) and prepares the progress line of `name` ("base", or with its
+    /// subcommand, "base convoy"); with `--beside-cpython`, finds the CPython and the `.py` to
+    /// run after the model, or refuses before any work.
     pub fn start(name: &'static str, args: &'a CommonArgs) -> Self {
         install_gil(args, name);
-        Self { args, progress: Progress::new(args, name), beside: cpython::plan(args) }
+        Self { args, progress: Progress::new(args, name), beside: cpython::plan(args, name) }
     }
 
     /// The options every program shares.
@@ -62,14 +66,22 @@ impl<'a> Program<'a> {
     }
 
     /// Refuses, before any work, `iterations` of `work` that would take over an hour on one core
-    /// at this run's pace; `flags` names the options that multiply.
+    /// at this run's pace, with `--beside-cpython` the `.py`'s same work at CPython's speed
+    /// included; `flags` names the options that multiply.
     pub fn limit(&self, work: Loop, iterations: u128, flags: &str) {
-        self.limit_time(estimate(work, iterations), flags);
+        let model = estimate(work, iterations);
+        let cpython = match (&self.beside, gil::global()) {
+            (Some(_), Some(gil)) => at(pace::cost(gil.config().version, work).ns, iterations),
+            _ => Duration::ZERO,
+        };
+        cli::within_an_hour(model + cpython, flags);
     }
 
-    /// Refuses, before any work, a run estimated to take longer than an hour.
+    /// Refuses, before any work, a run estimated to take longer than an hour; with
+    /// `--beside-cpython`, twice `estimate`, for the `.py` that does the same after the model.
     pub fn limit_time(&self, estimate: Duration, flags: &str) {
-        cli::within_an_hour(estimate, flags);
+        let runs = if self.beside.is_some() { 2 } else { 1 };
+        cli::within_an_hour(estimate.saturating_mul(runs), flags);
     }
 
     /// Runs one mode, `work`, timed: `timed(function, *args)` in the `.py`, with the CPU time
@@ -171,6 +183,14 @@ fn install_gil(args: &CommonArgs, program: &str) {
              100 ticks, sys.setcheckinterval); choose --python 3.9 or later",
         );
     }
+    if let (Some(svg), Some(trace)) = (&args.timeline_svg, &args.trace)
+        && svg == trace
+    {
+        usage_error(&format!(
+            "--timeline-svg and --trace name the same file, {}: give each its own",
+            svg.display()
+        ));
+    }
     for (path, what) in [(&args.timeline_svg, "the timeline"), (&args.trace, "the trace")] {
         if let Some(path) = path
             && let Err(error) = check_writable(path)
@@ -189,13 +209,13 @@ fn install_gil(args: &CommonArgs, program: &str) {
 /// symbolic link is followed to the file it names, which is written through, the link kept; a
 /// FIFO, a device or a directory is refused (opening a FIFO would block until a reader comes).
 fn check_writable(path: &Path) -> std::io::Result<()> {
-    let target = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            let link = std::fs::read_link(path)?;
-            path.parent().map_or(link.clone(), |dir| dir.join(&link))
-        }
-        _ => path.to_path_buf(),
-    };
+    let target = output::target_of(path)?;
+    if let (Ok(file), Ok(stdout)) =
+        (std::fs::metadata(&target), std::fs::metadata("/proc/self/fd/1"))
+        && (file.dev(), file.ino()) == (stdout.dev(), stdout.ino())
+    {
+        return Err(std::io::Error::other("it is this program's standard output"));
+    }
     match std::fs::metadata(&target) {
         Ok(meta) if meta.is_file() => {
             std::fs::OpenOptions::new().write(true).open(&target).map(drop)
@@ -224,6 +244,11 @@ pub fn estimate(work: Loop, iterations: u128) -> Duration {
         Some(gil) => pace::cost(gil.config().version, work).ns,
         None => pace::native_ns(work),
     };
+    at(ns, iterations)
+}
+
+/// How long `iterations` take at `ns` each.
+fn at(ns: f64, iterations: u128) -> Duration {
     Duration::from_secs_f64((iterations as f64 * ns / 1e9).min(1e12))
 }
 

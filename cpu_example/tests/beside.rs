@@ -87,3 +87,38 @@ fn a_cpython_that_is_not_there_is_refused_before_the_run() {
 fn free_threading_has_no_gil_to_trace_without_a_cpython_beside() {
     assert_refused(BIN, &["--python", "3.13t", "--trace", "/tmp/x.json"], 2, "--beside-cpython");
 }
+
+/// What cannot apply, or cannot finish within the hour, is refused before any work, exit 2, one
+/// line: CPython's part of the run counts in the hour; a switch interval the `.py` refuses; a
+/// file that is no executable; the same file for the timeline and the trace.
+#[test]
+fn what_cannot_apply_beside_cpython_is_refused_before_any_work() {
+    let huge = ["--pace", "native", "--n", "10000000000", "--workers", "4", "--beside-cpython"];
+    assert_refused(BIN, &huge, 2, "hours");
+    assert_refused(BIN, &["--switch-interval", "1001", "--beside-cpython"], 2, "1000 ms");
+    assert_refused(BIN, &["--beside-cpython=/etc/passwd"], 2, "/etc/passwd");
+    let path = temp("same.json");
+    let path = path.to_str().unwrap();
+    assert_refused(BIN, &["--trace", path, "--timeline-svg", path], 2, "same file");
+}
+
+/// A CPython run too short to sample is a failure, not a comparison: `/bin/true` "runs" the
+/// `.py` and exits at once.
+#[test]
+fn a_run_never_sampled_is_a_failure() {
+    if !std::path::Path::new("/bin/true").exists() {
+        println!("SKIPPED a_run_never_sampled_is_a_failure: no /bin/true");
+        return;
+    }
+    assert_refused(BIN, &["--n", "100000", "--beside-cpython=/bin/true"], 1, "too few");
+}
+
+/// A trace that cannot be written leaves stdout empty and the exit 1, even with `--json`: the
+/// files are written before the report is printed.
+#[test]
+fn a_trace_that_cannot_be_written_prints_no_report() {
+    let missing = temp("no-such-dir").join("t.json");
+    let outcome = run(BIN, &["--n", "100000", "--json", "--trace", missing.to_str().unwrap()]);
+    assert_eq!(outcome.code, Some(1), "{outcome:?}");
+    assert!(outcome.stdout.is_empty(), "{outcome:?}");
+}

@@ -106,3 +106,15 @@ impl Mode {
     /// The four modes, in their order.
     pub const ALL: [Mode; 4] = [Mode::Sequential, Mode::Processes, Mode::Interpreters, Mode::Rayon];
 }
+
+impl Cli {
+    /// The program's name as its report and `--beside-cpython` know it: "mp", "mp count".
+    pub fn program(&self) -> &'static str {
+        match self.scenario {
+            None => "mp",
+            Some(Scenario::AddSub(_)) => "mp add-sub",
+            Some(Scenario::Count(_)) => "mp count",
+            Some(Scenario::StartCost(_)) => "mp start-cost",
+        }
+    }
+}

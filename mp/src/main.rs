@@ -100,7 +100,7 @@ fn with_rayon(n: u64, workers: u64) -> u128 {
 
 fn main() -> ExitCode {
     let cli: Cli = cli::parse();
-    let program = Program::start("mp", &cli.common);
+    let program = Program::start(cli.program(), &cli.common);
     if let Some((index, task)) = worker::start(&cli.worker, cli.n) {
         // A worker process, doing what its parent asked: mp.py's `worker(n, queue)`, or a
         // subcommand's worker (scenarios.rs).

@@ -101,3 +101,31 @@ fn output_that_cannot_be_written_fails_well() {
 fn help_wraps_to_the_terminal() {
     common::testing::assert_help_wraps(BIN, &[]);
 }
+
+/// A CPython of `--python`'s version, or one that hands the GIL over by the same rules, or none:
+/// with no pyenv, `python3` 3.10 or later does not stand in for the 3.9 model.
+#[cfg(feature = "gil")]
+#[test]
+fn no_cpython_3_9_is_refused_not_replaced() {
+    let version = std::process::Command::new("python3")
+        .args(["-c", "import sys; print(sys.version_info[1])"])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse::<u32>().ok());
+    if version.is_some_and(|minor| minor <= 9) {
+        println!(
+            "SKIPPED no_cpython_3_9_is_refused_not_replaced: python3 is 3.{}",
+            version.unwrap_or(0)
+        );
+        return;
+    }
+    let output = std::process::Command::new(BIN)
+        .args(["--python", "3.9", "--increments", "1000", "--beside-cpython"])
+        .env("PYENV_ROOT", "/nowhere")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no CPython 3.9"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}

@@ -86,3 +86,11 @@ fn the_hour_counts_a_contended_lock() {
         "--workers x --increments",
     );
 }
+
+/// share2.py is Python 3 only: beside CPython 2.7 there is nothing to run, said before any work.
+#[cfg(feature = "gil")]
+#[test]
+fn python_2_7_beside_cpython_is_refused_before_any_work() {
+    let args = ["--python", "2.7", "--beside-cpython"];
+    common::testing::assert_refused(BIN, &args, 2, "no Python 2 twin");
+}

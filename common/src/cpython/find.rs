@@ -10,10 +10,19 @@ use crate::gil::PythonVersion;
 
 /// The CPython `--beside-cpython` asks for: the one given, else the one matching `--python`
 /// (pyenv's, or the free-threaded build of `../shared/tools/build-python3.13t.sh`), else
-/// `python3`. None found: one line naming what to install, exit 2.
-pub fn plan(args: &CommonArgs) -> Option<Plan> {
+/// `python3` if its GIL follows the same rules. None found, no `.py` for `program` ("base
+/// devices"), or a switch interval the `.py` refuses: one line, exit 2, before any work.
+pub fn plan(args: &CommonArgs, program: &str) -> Option<Plan> {
     let given = args.beside_cpython.as_deref()?;
     let version = args.gil_config().version;
+    if let Err(why) = script(program, version == PythonVersion::V2_7) {
+        usage_error(&why);
+    }
+    if let Some(ms) = args.switch_interval.filter(|&ms| ms > 1000.0) {
+        usage_error(&format!(
+            "--switch-interval {ms} with --beside-cpython: the .py takes at most 1000 ms"
+        ));
+    }
     let interpreter = if given.is_empty() {
         default_interpreter(version).unwrap_or_else(|| {
             usage_error(&format!(
@@ -51,8 +60,21 @@ fn default_interpreter(version: PythonVersion) -> Option<PathBuf> {
         .flatten()
         .find(|p| p.is_file());
     }
-    pyenv(version.as_str())
-        .or_else(|| (version != PythonVersion::V2_7).then(|| on_path("python3")).flatten())
+    pyenv(version.as_str()).or_else(|| on_path("python3").filter(|p| same_rules(version, p)))
+}
+
+/// Whether `python3` at `path` hands the GIL over where `version` does, so that it may stand in
+/// for it: 3.10 and later (a check only at backward jumps and calls) for the 3.12 model, 3.2 to
+/// 3.9 for the 3.9 model; never for 2.7's old GIL or 3.13t's none.
+fn same_rules(version: PythonVersion, path: &Path) -> bool {
+    let found = version_of(path);
+    let minor =
+        found.strip_prefix("3.").and_then(|rest| rest.split('.').next()?.parse::<u32>().ok());
+    match (version, minor) {
+        (PythonVersion::V3_12, Some(minor)) => (10..=13).contains(&minor),
+        (PythonVersion::V3_9, Some(minor)) => (2..=9).contains(&minor),
+        _ => false,
+    }
 }
 
 /// The newest pyenv CPython `version.*` (`~/.pyenv/versions/3.12.1/bin/python`).
@@ -78,11 +100,17 @@ pub(super) fn pyenv(version: &str) -> Option<PathBuf> {
 /// `name` as the shell would find it: a path, or an executable on `$PATH`.
 fn on_path(name: &str) -> Option<PathBuf> {
     if name.contains('/') {
-        return Path::new(name).is_file().then(|| PathBuf::from(name));
+        return executable(Path::new(name)).then(|| PathBuf::from(name));
     }
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
+        .find(|p| executable(p))
+}
+
+/// A regular file someone may execute (`/etc/passwd` is not).
+fn executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// The `.py` of `program` ("cpu_example", "base convoy"): `NAME/NAME.py`, or for a subcommand

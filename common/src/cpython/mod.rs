@@ -18,6 +18,7 @@ mod run_state;
 mod spy;
 
 use std::io::Read as _;
+use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -34,6 +35,11 @@ use crate::timeline::Timeline;
 
 /// How often the samplers try to sample: as often as this, or as often as a sample allows.
 pub const PERIOD: Duration = Duration::from_micros(500);
+
+/// The fewest samples of CPython's run a comparison is made from: about 15 ms of sampling. A
+/// run sampled less (an interpreter that exits at once, `--beside-cpython=/bin/true`) is a
+/// failure, not a comparison.
+const MIN_SAMPLES: u64 = 20;
 
 /// What a side's timeline was read from.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -151,10 +157,23 @@ pub(crate) fn beside(
     match status {
         Ok(status) if status.success() => {}
         Ok(_) if crate::interrupt::interrupted() => return Err(Failure::Interrupted),
+        Ok(status) if status.signal().is_some() => {
+            let signal = status.signal().unwrap_or(0);
+            return Err(Failure::Io(format!("{} was killed by signal {signal}", script.display())));
+        }
         _ => {
             let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
             return Err(Failure::Io(format!("{} failed: {last}", script.display())));
         }
+    }
+    if cpython.samples < MIN_SAMPLES {
+        return Err(Failure::Io(format!(
+            "{} under {} ended after {} samples of its GIL: too few to compare (at least \
+             {MIN_SAMPLES}); give it larger sizes, or a real CPython",
+            script.display(),
+            plan.interpreter.display(),
+            cpython.samples
+        )));
     }
     Ok(Beside {
         interpreter: plan.interpreter.display().to_string(),

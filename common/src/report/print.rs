@@ -1,10 +1,12 @@
 //! How a report is printed: the JSON object with `--json`, else a header, the table, what the
 //! GIL did, the conclusion and the timeline, if asked for.
 
+use std::borrow::Cow;
+
 use super::{Report, profile};
 use crate::cli::CommonArgs;
 use crate::gil::{Gil, Pace, PythonVersion};
-use crate::timeline::{MAX_TRACE_EVENTS, Process, render_svgs, write_trace};
+use crate::timeline::{MAX_TRACE_EVENTS, Process, Timeline, render_svgs, write_trace};
 use crate::{gil, out, outln};
 
 /// Prints the report: the JSON object with `--json`, else a header, the table, what the GIL did
@@ -12,6 +14,12 @@ use crate::{gil, out, outln};
 /// ends the program ([`crate::output`]); a timeline file that cannot be written is a run-time
 /// failure, returned, with which the caller ends the program.
 pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
+    let drawing = Drawing::of(report, args);
+    // The files first: a run whose timeline or trace cannot be written prints nothing on stdout.
+    let written = match &drawing {
+        Some(drawing) => write_files(report, args, drawing)?,
+        None => Vec::new(),
+    };
     let conclusion = &report.conclusion;
     if args.json {
         outln!("{}", report.to_json());
@@ -34,11 +42,28 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
             );
         }
         outln!("{conclusion}");
+        if let Some(drawing) = &drawing {
+            print_drawing(report, args, drawing);
+        }
+        for line in written {
+            outln!("{line}");
+        }
     }
-    let drawn = args.timeline || args.timeline_svg.is_some() || args.trace.is_some();
-    if let Some(gil) = gil::global()
-        && (drawn || report.beside.is_some())
-    {
+    Ok(())
+}
+
+/// What is drawn of the model's run: its title, and its schedule (the one kept beside CPython's,
+/// else the GIL's own, copied only here).
+struct Drawing<'a> {
+    title: String,
+    names: Cow<'a, [String]>,
+    timeline: Cow<'a, Timeline>,
+}
+
+impl<'a> Drawing<'a> {
+    fn of(report: &'a Report, args: &CommonArgs) -> Option<Self> {
+        let drawn = args.timeline || args.timeline_svg.is_some() || args.trace.is_some();
+        let gil = gil::global().filter(|_| drawn || report.beside.is_some())?;
         let config = gil.config();
         let title = format!(
             "{} under the simulated GIL of CPython {} ({})",
@@ -46,61 +71,72 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
             config.version.as_str(),
             interval(gil)
         );
-        // The model's schedule: the one already kept beside CPython's, else the GIL's own.
-        let recorded;
         let (names, timeline) = match &report.beside {
-            Some(beside) => (&beside.model.names, &beside.model.timeline),
+            Some(beside) => {
+                (Cow::Borrowed(&beside.model.names[..]), Cow::Borrowed(&beside.model.timeline))
+            }
             None => {
-                recorded = gil.timeline();
-                (&recorded.0, &recorded.1)
+                let (names, timeline) = gil.timeline();
+                (Cow::Owned(names), Cow::Owned(timeline))
             }
         };
-        if let Some(beside) = &report.beside {
-            if !args.json {
-                out!("{}", beside.text(&title));
-            }
-        } else if args.timeline && !args.json {
-            if timeline.contest(names.len()).is_some() {
-                outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
-                out!("{}", timeline.render_text(names, timeline.window(120_000), 1_000));
-            } else {
-                // Nobody ever waited for another: the whole run, in at most 120 columns.
-                let whole = timeline.contended(names.len());
-                let column = (whole.1.saturating_sub(whole.0) / 120).max(1_000);
-                outln!("\nWho held the GIL (the whole run: no thread ever waited for another):");
-                out!("{}", timeline.render_text(names, whole, column));
-            }
-        }
-        if let Some(path) = &args.timeline_svg {
-            let svg = match &report.beside {
-                Some(beside) => render_svgs(&beside.pictures(&title)),
-                None => timeline.render_svg(names, timeline.window(250_000), &title),
-            };
-            write(path, &svg, "the timeline", args)?;
-        }
-        if let Some(path) = &args.trace {
-            let mut processes = vec![Process { name: title.clone(), threads: names, timeline }];
-            processes.extend(report.beside.as_ref().map(|beside| beside.process()));
-            let (trace, cut) = write_trace(&processes);
-            write(path, &trace, "the trace", args)?;
-            if cut && !args.json {
-                outln!(
-                    "(the trace stops at {MAX_TRACE_EVENTS} events: shorten the run to see it all)"
-                );
-            }
-        }
+        Some(Self { title, names, timeline })
     }
-    Ok(())
 }
 
-/// Writes `text` to `path`, and says so unless `--json`.
-fn write(path: &std::path::Path, text: &str, what: &str, args: &CommonArgs) -> Result<(), String> {
-    std::fs::write(path, text)
-        .map_err(|error| format!("could not write {what} to {}: {error}", path.display()))?;
-    if !args.json {
-        outln!("{what} written to {}", path.display());
+/// The timeline in the terminal (`--timeline`), or both schedules beside CPython's.
+fn print_drawing(report: &Report, args: &CommonArgs, drawing: &Drawing) {
+    let (names, timeline) = (&drawing.names[..], &*drawing.timeline);
+    if let Some(beside) = &report.beside {
+        out!("{}", beside.text(&drawing.title));
+    } else if args.timeline {
+        if timeline.contest(names.len()).is_some() {
+            outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
+            out!("{}", timeline.render_text(names, timeline.window(120_000), 1_000));
+        } else {
+            // Nobody ever waited for another: the whole run, in at most 120 columns.
+            let whole = timeline.contended(names.len());
+            let column = (whole.1.saturating_sub(whole.0) / 120).max(1_000);
+            outln!("\nWho held the GIL (the whole run: no thread ever waited for another):");
+            out!("{}", timeline.render_text(names, whole, column));
+        }
     }
-    Ok(())
+}
+
+/// Writes `--timeline-svg` and `--trace`, each whole or not at all; the lines that say so.
+fn write_files(
+    report: &Report,
+    args: &CommonArgs,
+    drawing: &Drawing,
+) -> Result<Vec<String>, String> {
+    let (names, timeline, title) = (&drawing.names[..], &*drawing.timeline, &drawing.title);
+    let mut said = Vec::new();
+    if let Some(path) = &args.timeline_svg {
+        let svg = match &report.beside {
+            Some(beside) => render_svgs(&beside.pictures(title)),
+            None => timeline.render_svg(names, timeline.window(250_000), title),
+        };
+        said.push(write(path, &svg, "the timeline")?);
+    }
+    if let Some(path) = &args.trace {
+        let mut processes = vec![Process { name: title.clone(), threads: names, timeline }];
+        processes.extend(report.beside.as_ref().map(|beside| beside.process()));
+        let (trace, cut) = write_trace(&processes);
+        said.push(write(path, &trace, "the trace")?);
+        if cut {
+            said.push(format!(
+                "(the trace stops at {MAX_TRACE_EVENTS} events: shorten the run to see it all)"
+            ));
+        }
+    }
+    Ok(said)
+}
+
+/// Writes `text` to `path`, whole or not at all; the line that says so.
+fn write(path: &std::path::Path, text: &str, what: &str) -> Result<String, String> {
+    crate::output::write_whole(path, text)
+        .map_err(|error| format!("could not write {what} to {}: {error}", path.display()))?;
+    Ok(format!("{what} written to {}", path.display()))
 }
 
 fn header(report: &Report) -> String {
