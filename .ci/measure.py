@@ -532,6 +532,7 @@ def arguments():
     parser.add_argument("--only", type=lambda text: set(text.split(",")),
                         help="rows of the comparison to measure: " + ",".join(ROWS) + "; with --sweep, "
                         "the sweeps: " + ",".join(SWEEPS) + " (default: all)")
+    parser.add_argument("--check-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     known = set(SWEEPS) if args.sweep else set(ROWS)
     args.only = args.only or known
@@ -542,6 +543,8 @@ def arguments():
 
 def main():
     args = arguments()
+    if args.check_only:  # .ci/measure checks the options before it builds anything
+        return
     python3 = sys.executable
     version = sys.version.split()[0]
     print(f"Measured on {os.cpu_count()} cores; CPython {version} is `python3`.\n")
@@ -615,4 +618,12 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except subprocess.CalledProcessError as failed:
+        # One line naming the command and what it said, not a traceback that hides it.
+        said = (failed.stderr or "").strip().splitlines()
+        command = " ".join(str(part) for part in failed.cmd)
+        sys.exit(f"measure: {command} failed (exit {failed.returncode}): {said[-1] if said else 'no message'}")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -20,7 +20,20 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => {
+            let _ = error.print(); // --help, --version
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            // Bad input: one line, exit 2, as in every program of the workspace.
+            let text = error.to_string();
+            let first = text.lines().next().unwrap_or("bad arguments");
+            eprintln!("error: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
     let drawn = std::fs::read_to_string(&cli.chart)
         .map_err(|e| format!("cannot read {}: {e}", cli.chart.display()))
         .and_then(|text| {

@@ -68,13 +68,19 @@ impl Beside {
                  a thread that waits for a core as running. The sampler takes a core of its own on \
                  this {cores}-core machine."
             )
-        } else {
+        } else if self.version.starts_with("2.") {
             writeln!(
                 out,
                 "Sampling sees no hold shorter than one sample ({period_ms:.2} ms here): CPython \
                  2.7's old GIL changes hands every few microseconds, so compare it by the share \
                  each thread held, not by its switches. The sampler takes a core of its own on this \
                  {cores}-core machine."
+            )
+        } else {
+            writeln!(
+                out,
+                "Sampling sees no hold shorter than one sample ({period_ms:.2} ms here). The \
+                 sampler takes a core of its own on this {cores}-core machine."
             )
         };
         out

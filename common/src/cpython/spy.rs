@@ -160,9 +160,15 @@ pub(super) fn sample_gil(plan: &Plan, child: &mut Child) -> Result<(String, Samp
             Ok(spy) => break spy,
             Err(error) if denied(&error) => {
                 let _ = child.kill();
+                // Yama's switch exists only on kernels built with it: named only there.
+                let yama = fs::metadata("/proc/sys/kernel/yama/ptrace_scope").is_ok();
                 return Err(Failure::Setup(format!(
-                    "py-spy may not read CPython's memory (ptrace: {error}): run as root, or allow \
-                     it with 'sudo sysctl kernel.yama.ptrace_scope=0'"
+                    "py-spy may not read CPython's memory (ptrace: {error}): run as root{}",
+                    if yama {
+                        ", or allow it with 'sudo sysctl kernel.yama.ptrace_scope=0'"
+                    } else {
+                        ""
+                    }
                 )));
             }
             Err(error) => {

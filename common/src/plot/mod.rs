@@ -65,10 +65,11 @@ pub fn amdahl_speedup(serial: f64, workers: f64, cores: f64) -> f64 {
 /// The serial fraction `s` that best explains the speedups `(workers, speedup)` on `cores`
 /// cores, by least squares on `1/speedup = s + (1 - s)/p` (p = min(workers, cores)), which is
 /// linear in `s`. Clamped to 0..=1. `None` when no point has p > 1: one worker says nothing of
-/// the serial fraction.
+/// the serial fraction. A speedup that is not a positive number (0: nothing finished) says
+/// nothing either, and is left out.
 pub fn amdahl_serial_fraction(points: &[(f64, f64)], cores: f64) -> Option<f64> {
     let (mut ab, mut bb) = (0.0, 0.0);
-    for &(workers, speedup) in points {
+    for &(workers, speedup) in points.iter().filter(|(_, s)| s.is_finite() && *s > 0.0) {
         let parallel = workers.min(cores);
         let (a, b) = (1.0 / speedup - 1.0 / parallel, 1.0 - 1.0 / parallel);
         ab += a * b;
@@ -145,6 +146,7 @@ mod tests {
         assert_eq!(amdahl_speedup(0.0, 8.0, 2.0), 2.0, "beyond the cores, no more speedup");
         assert_eq!(amdahl_serial_fraction(&[(1.0, 1.0)], 2.0), None, "one worker tells nothing");
         assert_eq!(amdahl_serial_fraction(&[(2.0, 3.0)], 2.0), Some(0.0), "superlinear: clamped");
+        assert_eq!(amdahl_serial_fraction(&[(2.0, 0.0)], 2.0), None, "a speedup of 0: no fit");
     }
 
     #[test]

@@ -25,13 +25,35 @@ impl Chart {
         if points().next().is_none() {
             return Err("nothing to plot: every series is empty".into());
         }
-        let (x_min, x_max) = bounds(points().map(|p| p.x));
-        let (y_min, y_max) = bounds(points().flat_map(|p| [p.low, p.high]));
         let legend_rows = self.series.len().div_ceil(2) as u32;
         let (width, plot_height) = (900, 480);
-        let root = SVGBackend::new(path, (width, plot_height + 16 + LEGEND_ROW * legend_rows))
-            .into_drawing_area();
         let failed = |e: &dyn std::fmt::Display| format!("cannot draw {}: {e}", path.display());
+        // Drawn into memory, then written whole: plotters' own file backend writes when it is
+        // dropped and says nothing of a failed write (`/dev/full`).
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            return Err(failed(&"not a regular file"));
+        }
+        let mut svg = String::new();
+        let fits = self.draw_into(&mut svg, width, plot_height, legend_rows, failed)?;
+        crate::output::write_whole(path, &svg).map_err(|e| failed(&e))?;
+        Ok(fits)
+    }
+
+    /// The chart as SVG text, into `svg`; the Amdahl fits drawn.
+    fn draw_into(
+        &self,
+        svg: &mut String,
+        width: u32,
+        plot_height: u32,
+        legend_rows: u32,
+        failed: impl Fn(&dyn std::fmt::Display) -> String,
+    ) -> Result<Vec<(String, f64)>, String> {
+        let points = || self.series.iter().flat_map(|s| &s.points);
+        let (x_min, x_max) = bounds(points().map(|p| p.x));
+        let (y_min, y_max) = bounds(points().flat_map(|p| [p.low, p.high]));
+        let root =
+            SVGBackend::with_string(svg, (width, plot_height + 16 + LEGEND_ROW * legend_rows))
+                .into_drawing_area();
         root.fill(&WHITE).map_err(|e| failed(&e))?;
         let (plot, legend) = root.split_vertically(plot_height);
         let fits = if self.log {
