@@ -122,3 +122,29 @@ fn a_trace_that_cannot_be_written_prints_no_report() {
     assert_eq!(outcome.code, Some(1), "{outcome:?}");
     assert!(outcome.stdout.is_empty(), "{outcome:?}");
 }
+
+/// Under `ulimit -u`, a thread that cannot start, the model's or the one that reads CPython's
+/// stderr, is a named error in one line, never a panic.
+#[test]
+fn a_thread_refused_beside_cpython_is_a_named_error() {
+    use common::testing::{
+        assert_succeeded_or_failed_in_one_line, run_with_thread_limit, thread_limit_unavailable,
+    };
+    if let Some(why) = thread_limit_unavailable(BIN) {
+        println!("SKIPPED a_thread_refused_beside_cpython_is_a_named_error: {why}");
+        return;
+    }
+    let Some(python) = ["/usr/bin/python3", "/usr/local/bin/python3"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+    else {
+        println!("SKIPPED a_thread_refused_beside_cpython_is_a_named_error: no system python3");
+        return;
+    };
+    let beside = format!("--beside-cpython={python}");
+    for limit in 1..=4 {
+        let args = ["--n", "100000", "--workers", "1", &beside];
+        let outcome = run_with_thread_limit(BIN, limit, &args);
+        assert_succeeded_or_failed_in_one_line(&outcome);
+    }
+}
