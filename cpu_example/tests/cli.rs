@@ -143,6 +143,9 @@ fn the_timeline_is_drawn_and_written() {
     std::fs::create_dir_all(&dir).unwrap();
     let svg = dir.join("gil.svg");
     let output = Command::new(BIN)
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_CTYPE")
         .args([
             "--n",
             "5000000",
@@ -309,4 +312,17 @@ fn python_2_7_names_its_check_interval() {
     let text = String::from_utf8(output.success().get_output().stdout.clone()).unwrap();
     assert!(text.contains("check interval 100 ticks"), "{text}");
     assert!(!text.contains("switch interval"), "{text}");
+}
+
+/// A terminal whose locale is not UTF-8 (`LANG=C`) gets the timeline in ASCII, never blocks it
+/// would show as garbage.
+#[cfg(feature = "gil")]
+#[test]
+fn the_timeline_is_ascii_under_a_locale_that_is_not_utf8() {
+    let args = ["--n", "2000000", "--workers", "2", "--timeline"];
+    let mut command = Command::new(BIN);
+    command.env("LANG", "C").env_remove("LC_ALL").env_remove("LC_CTYPE").args(args);
+    let text = String::from_utf8(command.assert().success().get_output().stdout.clone()).unwrap();
+    let picture: String = text.lines().filter(|l| l.contains("Thread-")).collect();
+    assert!(picture.contains('#') && !picture.contains('█'), "{text}");
 }

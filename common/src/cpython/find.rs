@@ -147,7 +147,8 @@ pub(super) fn version_of(interpreter: &Path) -> String {
         .output()
         .ok()
         .and_then(|out| String::from_utf8(out.stdout).ok())
-        .map(|text| text.trim().to_string())
+        // A version is a short line: whatever else an impostor prints is not shown.
+        .map(|text| text.lines().next().unwrap_or("").trim().chars().take(40).collect::<String>())
         .filter(|text| !text.is_empty())
         .unwrap_or_else(|| interpreter.display().to_string())
 }

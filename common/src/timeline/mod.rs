@@ -184,8 +184,13 @@ mod tests {
         let text = t.render_text(&names, t.window(100_000), 1_000);
         let rows: Vec<&str> = text.lines().collect();
         // The window opens at the first wait (1 ms): a holds until 5 ms, waits, holds 10-15 ms.
-        assert_eq!(rows[0], "  a |████·····█████|");
-        assert_eq!(rows[1], "  b |····█████     |");
+        // In this process's locale's glyphs: blocks, or ASCII under LANG=C.
+        let shown = |row: &str| {
+            row.replace('█', &Mark::Holding.glyph().to_string())
+                .replace('·', &Mark::Waiting.glyph().to_string())
+        };
+        assert_eq!(rows[0], shown("  a |████·····█████|"));
+        assert_eq!(rows[1], shown("  b |····█████     |"));
     }
 
     #[test]

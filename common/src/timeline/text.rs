@@ -4,14 +4,39 @@ use std::fmt::Write as _;
 
 use super::{Mark, Timeline, held_share, time_in};
 
+/// The glyphs, from the most held to none: ≥ 3/4, ≥ 1/2, ≥ 1/4, less, only waited, released.
+const BLOCKS: [char; 6] = ['█', '▓', '▒', '░', '·', ' '];
+/// The same in ASCII, for a terminal whose locale is not UTF-8 (`LANG=C`).
+const ASCII: [char; 6] = ['#', '+', '=', '-', '.', ' '];
+
+/// The glyphs this terminal can show: ASCII where a locale variable is set and is not UTF-8.
+fn glyphs() -> &'static [char; 6] {
+    static ASCII_ONLY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let ascii = *ASCII_ONLY.get_or_init(|| {
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .into_iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
+        locale.is_some_and(|l| {
+            let l = l.to_ascii_lowercase();
+            !l.contains("utf-8") && !l.contains("utf8")
+        })
+    });
+    if ascii { &ASCII } else { &BLOCKS }
+}
+
 impl Mark {
     pub(super) fn glyph(self) -> char {
         match self {
-            Mark::Holding => '█',
-            Mark::Waiting => '·',
-            Mark::Released => ' ',
+            Mark::Holding => glyphs()[0],
+            Mark::Waiting => glyphs()[4],
+            Mark::Released => glyphs()[5],
         }
     }
+}
+
+/// "≥", or ">=" in ASCII.
+fn at_least() -> &'static str {
+    if glyphs()[0] == '#' { ">=" } else { "≥" }
 }
 
 /// The most threads the terminal picture draws: 1024 rows help nobody.
@@ -49,9 +74,16 @@ impl Timeline {
         }
         let _ = writeln!(
             out,
-            "  {:>width$}  █ ▓ ▒ ░ = {} for ≥ 3/4, ≥ 1/2, ≥ 1/4, less of the column; {} = only waited for it, blank = released; one column = {} ms, from {:.1} ms to {:.1} ms",
+            "  {:>width$}  {} {} {} {} = {} for {} 3/4, {} 1/2, {} 1/4, less of the column; {} = only waited for it, blank = released; one column = {} ms, from {:.1} ms to {:.1} ms",
             "",
+            glyphs()[0],
+            glyphs()[1],
+            glyphs()[2],
+            glyphs()[3],
             if self.is_of_running_threads() { "ran" } else { "held the GIL" },
+            at_least(),
+            at_least(),
+            at_least(),
             Mark::Waiting.glyph(),
             us_per_column as f64 / 1000.0,
             start as f64 / 1000.0,
@@ -66,9 +98,9 @@ impl Timeline {
 fn glyph(time: [u64; 3], column: u64) -> char {
     match held_share(time, column) {
         h if h >= 0.75 => Mark::Holding.glyph(),
-        h if h >= 0.5 => '▓',
-        h if h >= 0.25 => '▒',
-        h if h > 0.0 => '░',
+        h if h >= 0.5 => glyphs()[1],
+        h if h >= 0.25 => glyphs()[2],
+        h if h > 0.0 => glyphs()[3],
         _ if time[Mark::Waiting as usize] > 0 => Mark::Waiting.glyph(),
         _ => Mark::Released.glyph(),
     }

@@ -28,7 +28,9 @@ pub fn write_trace(processes: &[Process<'_>]) -> (String, bool) {
     let mut cut = false;
     for (index, process) in processes.iter().enumerate() {
         let pid = index + 1;
-        cut |= !push_process(&mut events, pid, process);
+        // Each process its share of the cap: CPython 2.7's model alone would fill it.
+        let limit = MAX_TRACE_EVENTS * pid / processes.len();
+        cut |= !push_process(&mut events, pid, process, limit);
     }
     let other = json!({
         "written_by": "common::timeline::trace (Threading vs Multiprocessing, in Rust)",
@@ -59,8 +61,9 @@ impl Events {
     }
 }
 
-/// Adds one process's events; false if it had to stop at the limit.
-fn push_process(events: &mut Events, pid: usize, process: &Process<'_>) -> bool {
+/// Adds one process's events, until `limit` events are written in all; false if it had to stop
+/// there.
+fn push_process(events: &mut Events, pid: usize, process: &Process<'_>, limit: usize) -> bool {
     events.push(json!({"ph": "M", "name": "process_name", "pid": pid, "tid": 0,
                        "args": {"name": process.name}}));
     let rows = process.timeline.spans(process.threads.len());
@@ -69,7 +72,7 @@ fn push_process(events: &mut Events, pid: usize, process: &Process<'_>) -> bool 
         events.push(json!({"ph": "M", "name": "thread_name", "pid": pid, "tid": thread + 1,
                            "args": {"name": name}}));
         for span in row {
-            if events.len() >= MAX_TRACE_EVENTS {
+            if events.len() >= limit {
                 return false;
             }
             events.push(json!({
@@ -92,7 +95,7 @@ fn push_process(events: &mut Events, pid: usize, process: &Process<'_>) -> bool 
     for &(at, thread) in &holds {
         if last.is_some_and(|l| l != thread) {
             switches += 1;
-            if events.len() >= MAX_TRACE_EVENTS {
+            if events.len() >= limit {
                 return false;
             }
             events.push(json!({"ph": "C", "name": "GIL switches", "pid": pid, "ts": at,
@@ -101,7 +104,7 @@ fn push_process(events: &mut Events, pid: usize, process: &Process<'_>) -> bool 
         last = Some(thread);
     }
     for (id, &(asker, at)) in process.timeline.drop_requests().iter().enumerate() {
-        if events.len() + 3 > MAX_TRACE_EVENTS {
+        if events.len() + 3 > limit {
             return false;
         }
         let tid = asker + 1;
@@ -155,5 +158,30 @@ mod tests {
             .map(|e| e["args"]["switches"].as_u64().unwrap())
             .collect();
         assert_eq!(counters, vec![1, 2]);
+    }
+
+    /// Over the cap, each process keeps its share: a model of a million hand-offs (CPython 2.7's)
+    /// leaves CPython's process its half, not two events.
+    #[test]
+    fn over_the_cap_each_process_keeps_its_share() {
+        let mut busy = Timeline::new(true);
+        for i in 0..(MAX_TRACE_EVENTS as u64) {
+            busy.push((i % 2) as usize, i * 10, Mark::Holding);
+        }
+        let mut small = Timeline::new(true);
+        small.push(0, 0, Mark::Holding);
+        small.push(0, 100, Mark::Released);
+        let names = vec!["a".to_string(), "b".to_string()];
+        let processes = [
+            Process { name: "model".into(), threads: &names, timeline: &busy },
+            Process { name: "cpython".into(), threads: &names, timeline: &small },
+        ];
+        let (text, cut) = write_trace(&processes);
+        assert!(cut);
+        let trace: Value = serde_json::from_str(&text).unwrap();
+        let events = trace["traceEvents"].as_array().unwrap();
+        let of = |pid: u64| events.iter().filter(|e| e["pid"] == pid && e["ph"] == "X").count();
+        assert!(of(1) <= MAX_TRACE_EVENTS / 2, "the model took {}", of(1));
+        assert!(of(2) >= 1, "CPython's process lost its spans");
     }
 }
