@@ -15,7 +15,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from usage import Parser, cpu_words, interval_ms, load_average, measured, positive, run  # noqa: E402 New
+from usage import Parser, cpu_words, interval_ms, load_average, measured, modes, positive, run  # noqa: E402 New
 
 
 def task(delay):
@@ -46,19 +46,25 @@ def switch_interval(args):
         sys.setswitchinterval(args.switch_interval / 1000)
 
 
+MODES = {"sequential": sequential, "threads": threaded}
+
+
 def main():
     parser = Parser(description=__doc__.splitlines()[0])
     parser.add_argument("--switch-interval", type=interval_ms, metavar="MS",
                         help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
     parser.add_argument("--tasks", type=positive, default=5, help="tasks (default: 5)")
     parser.add_argument("--delay-ms", type=positive, default=500, help="each task's wait (default: 500)")
+    parser.add_argument("--modes", type=modes(MODES), default=list(MODES),
+                        help="New: which modes, comma-separated (default: sequential,threads)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     switch_interval(args)
     delay = args.delay_ms / 1000
 
     runs = []
-    for mode, function in (("sequential", sequential), ("threads", threaded)):
+    for mode in args.modes:
+        function = MODES[mode]
         done = []
         start = time.perf_counter()
         seconds, used = measured(function, args.tasks, delay, start, done)[1:]  # New: + CPU time

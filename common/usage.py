@@ -149,3 +149,14 @@ def run(main):
         os._exit(130)
     except BrokenPipeError:
         os._exit(141)
+
+
+def modes(known):
+    """An argparse type: a comma-separated choice among `known`, in their order."""
+    def parse(text):
+        chosen = [mode for mode in text.split(",") if mode]
+        unknown = [mode for mode in chosen if mode not in known]
+        if unknown or not chosen:
+            raise argparse.ArgumentTypeError(f"{text!r}: choose among {','.join(known)}")
+        return [mode for mode in known if mode in chosen]
+    return parse

@@ -136,7 +136,9 @@ impl Program<'_> {
         });
         let model =
             model.ok_or_else(|| Failure::Setup("no schedule of the model was recorded".into()))?;
-        let beside = cpython::beside(plan, report.program(), report.sizes(), self.args, model)?;
+        let ran: Vec<&str> = report.runs.iter().map(|run| run.mode).collect();
+        let run = (report.sizes(), &ran[..]);
+        let beside = cpython::beside(plan, report.program(), run, self.args, model)?;
         report.beside = Some(beside);
         Ok(report)
     }

@@ -116,16 +116,47 @@ fn arguments(sizes: &[(&'static str, Value)], switch_interval: Option<f64>) -> V
     args
 }
 
-/// Runs `program`'s `.py` under the planned CPython, sampling it, and returns both sides.
+/// The modes a `.py` can be asked for with `--modes`, for the programs whose `.py` takes it.
+fn py_modes(program: &str) -> Option<&'static [&'static str]> {
+    match program {
+        "base" => Some(&["sequential", "threads"]),
+        "mp" => Some(&["sequential", "processes", "interpreters"]),
+        "as" => Some(&["sequential", "gather", "blocking", "spawn_blocking"]),
+        _ => None,
+    }
+}
+
+/// `--modes` for the `.py`: the modes the model ran that the `.py` has, when they are not all
+/// of them; none of them is an error (`mp --modes rayon`: mp.py has no rayon).
+fn modes_argument(program: &str, ran: &[&str]) -> Result<Vec<String>, String> {
+    let Some(known) = py_modes(program) else {
+        return Ok(Vec::new());
+    };
+    let chosen: Vec<&str> = known.iter().copied().filter(|mode| ran.contains(mode)).collect();
+    match chosen.len() {
+        0 => Err(format!(
+            "--beside-cpython: the .py of '{program}' has none of the modes that ran ({}): \
+             add one of {} to --modes",
+            ran.join(","),
+            known.join(",")
+        )),
+        n if n == known.len() => Ok(Vec::new()),
+        _ => Ok(vec!["--modes".to_string(), chosen.join(",")]),
+    }
+}
+
+/// Runs `program`'s `.py` under the planned CPython, sampling it, and returns both sides. The
+/// `.py` gets the run's sizes, its switch interval, and the modes that ran (`ran`).
 pub(crate) fn beside(
     plan: &Plan,
     program: &str,
-    sizes: &[(&'static str, Value)],
+    (sizes, ran): (&[(&'static str, Value)], &[&str]),
     args: &CommonArgs,
     model: Sampled,
 ) -> Result<Beside, Failure> {
     let script = script(program, plan.python2).map_err(Failure::Setup)?;
-    let arguments = arguments(sizes, args.switch_interval);
+    let mut arguments = arguments(sizes, args.switch_interval);
+    arguments.extend(modes_argument(program, ran).map_err(Failure::Setup)?);
     let mut child = Command::new(&plan.interpreter)
         .arg(&script)
         .args(&arguments)
@@ -240,5 +271,14 @@ mod tests {
             arguments(&sizes, Some(2.0)),
             ["--n", "5", "--latency-ms", "0.2", "--switch-interval", "2"]
         );
+    }
+
+    #[test]
+    fn the_py_runs_the_modes_the_model_ran() {
+        assert_eq!(modes_argument("as", &["gather"]), Ok(vec!["--modes".into(), "gather".into()]));
+        let all = ["sequential", "processes", "interpreters", "rayon"];
+        assert_eq!(modes_argument("mp", &all), Ok(vec![]), "all of mp.py's: no --modes");
+        assert!(modes_argument("mp", &["rayon"]).unwrap_err().contains("none of the modes"));
+        assert_eq!(modes_argument("share", &["threads"]), Ok(vec![]));
     }
 }
