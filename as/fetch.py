@@ -5,13 +5,15 @@ Each query waits --latency-ms (the tutorial says "let's say 2 seconds"; default 
 Run: python3 fetch.py [--latency-ms L]
 """
 
-import argparse
 import asyncio
 import os
 import sqlite3
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from usage import Parser, interval_ms, positive  # noqa: E402 New
 
 
 def create_database(path):
@@ -49,17 +51,15 @@ async def concurrently(path, latency):
 
 def switch_interval(args):
     """New (not in the original): the same --switch-interval as the Rust program's."""
-    if args.switch_interval is not None:
-        if not 0 < args.switch_interval <= 1000:
-            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+    if args.switch_interval is not None:  # checked by its type, interval_ms
         sys.setswitchinterval(args.switch_interval / 1000)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--switch-interval", type=float, metavar="MS",
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=interval_ms, metavar="MS",
                         help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
-    parser.add_argument("--latency-ms", type=int, default=200, help="each query's latency (default: 200)")
+    parser.add_argument("--latency-ms", type=positive, default=200, help="each query's latency (default: 200)")
     args = parser.parse_args()
     switch_interval(args)
     latency = args.latency_ms / 1000

@@ -18,7 +18,8 @@ import threading
 import time
 
 DEVICE = """
-import socket, sys, time
+import signal, socket, sys, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for convoy.py, which kills the device
 latency = float(sys.argv[1]) / 1000.0
 server = socket.socket()
 server.bind(("127.0.0.1", 0))
@@ -96,4 +97,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:  # New: one line and exit 130, as the Rust programs end
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(130)

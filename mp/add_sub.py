@@ -5,11 +5,14 @@ two processes. The tutorial waits 20 s in add and 10 s in sub; here one tutorial
 Run: python3 add_sub.py [--unit-ms U]
 """
 
-import argparse
 import multiprocessing
 import sys
 import threading
 import time
+import os
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from usage import Parser, interval_ms, positive  # noqa: E402 New
 
 a = 25
 b = 30
@@ -47,17 +50,15 @@ def run(kind, unit):
 
 def switch_interval(args):
     """New (not in the original): the same --switch-interval as the Rust program's."""
-    if args.switch_interval is not None:
-        if not 0 < args.switch_interval <= 1000:
-            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+    if args.switch_interval is not None:  # checked by its type, interval_ms
         sys.setswitchinterval(args.switch_interval / 1000)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--switch-interval", type=float, metavar="MS",
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=interval_ms, metavar="MS",
                         help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
-    parser.add_argument("--unit-ms", type=int, default=10, help="one tutorial second, in ms (default: 10)")
+    parser.add_argument("--unit-ms", type=positive, default=10, help="one tutorial second, in ms (default: 10)")
     args = parser.parse_args()
     switch_interval(args)
     unit = args.unit_ms / 1000

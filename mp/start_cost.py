@@ -8,7 +8,6 @@ modules and builtins, a thread only needs a stack.
 Run: python3 start_cost.py [--starts N] [--json]
 """
 
-import argparse
 import asyncio
 import json
 import multiprocessing
@@ -16,6 +15,10 @@ import statistics
 import sys
 import threading
 import time
+import os
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from usage import Parser, interval_ms, positive, run  # noqa: E402 New
 
 
 def nothing():
@@ -67,17 +70,15 @@ def measure(starts, start, *args):
 
 def switch_interval(args):
     """New (not in the original): the same --switch-interval as the Rust program's."""
-    if args.switch_interval is not None:
-        if not 0 < args.switch_interval <= 1000:
-            sys.exit("error: --switch-interval is in milliseconds, from 0.001 to 1000")
+    if args.switch_interval is not None:  # checked by its type, interval_ms
         sys.setswitchinterval(args.switch_interval / 1000)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--switch-interval", type=float, metavar="MS",
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switch-interval", type=interval_ms, metavar="MS",
                         help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
-    parser.add_argument("--starts", type=int, default=50, help="starts of each kind (default: 50; processes: a fifth)")
+    parser.add_argument("--starts", type=positive, default=50, help="starts of each kind (default: 50; processes: a fifth)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     switch_interval(args)
@@ -104,4 +105,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run(main)  # New: main(), ending as the Rust programs do (usage.py)
