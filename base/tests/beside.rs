@@ -61,36 +61,17 @@ fn ctrl_c_during_the_cpython_phase_leaves_nothing_running() {
 /// got no signal, is killed with it.
 #[test]
 fn sigterm_to_the_program_alone_kills_its_cpython() {
-    use std::os::unix::process::CommandExt;
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
-    let mut child = Command::new(BIN)
-        .args(["convoy", "--round-trips", "300", "--beside-cpython"])
-        .process_group(0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let group = child.id();
-    let start = Instant::now();
-    let in_group = || common::testing::processes_in_group(group);
-    while !cpython_running(&in_group()) && start.elapsed() < Duration::from_secs(60) {
-        if child.try_wait().unwrap().is_some() {
-            println!(
-                "SKIPPED: the run ended before CPython started (no CPython 3.12, or no ptrace)"
-            );
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    use common::testing::{Target, signal_when_ready};
+    let args = ["convoy", "--round-trips", "300", "--beside-cpython"];
+    let patience = std::time::Duration::from_secs(60);
+    let term = ("TERM", Target::Program);
+    let (outcome, left) = signal_when_ready(BIN, &args, cpython_running, patience, term);
+    if outcome.code == Some(2) || outcome.stderr.contains("ptrace") {
+        println!("SKIPPED: {}", outcome.stderr.trim());
+        return;
     }
-    Command::new("kill").args(["-TERM", &group.to_string()]).status().unwrap();
-    let status = child.wait().unwrap();
-    let until = Instant::now() + Duration::from_secs(5);
-    while !in_group().is_empty() && Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert_eq!(status.code(), Some(130), "{status:?}");
-    assert!(in_group().is_empty(), "left running: {:?}", in_group());
+    assert_eq!(outcome.code, Some(130), "{outcome:?}");
+    assert!(left.is_empty(), "left running: {left:?}");
 }
 
 /// `base devices` has no `.py` twin: refused before any device starts.

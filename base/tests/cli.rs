@@ -333,3 +333,14 @@ fn a_thread_the_os_refuses_is_a_named_error_never_a_panic_or_a_hang() {
         ],
     );
 }
+
+/// Threads that wait use no CPU: each mode's CPU time is a small part of its wall time, GIL or
+/// not (what cpu_example's computing threads, at one core or more, are compared with).
+#[test]
+fn waiting_uses_almost_no_cpu() {
+    let json = run_json(BIN, &["--tasks", "4", "--delay-ms", "200"]);
+    for run in json["runs"].as_array().unwrap() {
+        let used = run["cores_used"].as_f64().unwrap();
+        assert!(used < 0.5, "a mode that only waits kept {used} cores busy: {run}");
+    }
+}

@@ -143,6 +143,9 @@ pub fn load_average() -> Option<f64> {
     std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
 }
 
+// What a real run uses is tested on whole programs, each its own process (RUSAGE_SELF counts
+// every thread of the process, and the test harness runs tests on threads side by side):
+// base/tests/cli.rs (waiting uses no CPU) and cpu_example/tests/cli.rs (the GIL's one core).
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,20 +167,5 @@ mod tests {
         let coarse = Measured { machine: Some(second), ..measured };
         assert_eq!(coarse.other_cores(), Some(0.0), "never below zero");
         assert_eq!(Measured::wall_only(second).other_cores(), None);
-    }
-
-    #[test]
-    fn a_thread_that_computes_uses_a_core_and_one_that_sleeps_none() {
-        let (_, busy) = measured(|| {
-            let start = Instant::now();
-            let mut x = 0u64;
-            while start.elapsed() < Duration::from_millis(200) {
-                x = std::hint::black_box(x.wrapping_add(1));
-            }
-        });
-        let (_, idle) = measured(|| std::thread::sleep(Duration::from_millis(200)));
-        // Orderings with a margin, not thresholds: spinning uses far more CPU than sleeping.
-        assert!(busy.cpu > idle.cpu * 4 + Duration::from_millis(20), "{busy:?} vs {idle:?}");
-        assert!(idle.cores_used() < 0.5, "{idle:?}");
     }
 }

@@ -16,14 +16,22 @@ const TWINS: [(&str, &[&str]); 6] = [
     ("as/as.py", &["--tasks", "2", "--delay-ms", "20"]),
 ];
 
+/// The workspace's root, where a `python3` can run the `.py` twins; `None`, saying so, where
+/// there is no `python3`: a skip is never a silent pass.
+fn with_python3(test: &str) -> Option<&'static Path> {
+    if Command::new("python3").arg("--version").output().is_err() {
+        println!("SKIPPED {test}: no python3 on PATH");
+        return None;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent()
+}
+
 /// Each `.py` refuses a bad size or switch interval as the Rust programs do: exit 2, one line.
 #[test]
 fn every_py_twin_refuses_bad_input_in_one_line() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
-    if Command::new("python3").arg("--version").output().is_err() {
-        println!("SKIPPED every_py_twin_refuses_bad_input_in_one_line: no python3 on PATH");
+    let Some(root) = with_python3("every_py_twin_refuses_bad_input_in_one_line") else {
         return;
-    }
+    };
     for (script, args) in TWINS {
         let size = args[0];
         for bad in [[size, "0"], [size, "-5"], [size, "x"], ["--switch-interval", "1e-9"]] {
@@ -40,12 +48,9 @@ fn every_py_twin_refuses_bad_input_in_one_line() {
 
 #[test]
 fn every_py_twin_reports_cpu_time_beside_wall_time() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
-    if Command::new("python3").arg("--version").output().is_err() {
-        // Visible in the test's output: a skip is never a silent pass.
-        println!("SKIPPED every_py_twin_reports_cpu_time_beside_wall_time: no python3 on PATH");
+    let Some(root) = with_python3("every_py_twin_reports_cpu_time_beside_wall_time") else {
         return;
-    }
+    };
     for (script, args) in TWINS {
         let output = Command::new("python3")
             .arg(root.join(script))

@@ -11,7 +11,9 @@ mod nproc;
 mod signals;
 mod trace;
 pub use nproc::{assert_thread_limits_fail_well, run_with_thread_limit, thread_limit_unavailable};
-pub use signals::{assert_interrupted, interrupt_group, processes_in_group};
+pub use signals::{
+    Target, assert_interrupted, interrupt_group, processes_in_group, signal_when_ready,
+};
 pub use trace::{assert_consistent_side, assert_valid_trace, run_beside};
 
 /// What a finished program left behind.

@@ -40,6 +40,24 @@ pub fn interrupt_group(
     ready: impl Fn(&[u32]) -> bool,
     patience: Duration,
 ) -> (Exited, Vec<u32>) {
+    signal_when_ready(bin, args, ready, patience, ("INT", Target::Group))
+}
+
+/// Who gets the signal: the whole process group, as a terminal sends Ctrl-C, or the program
+/// alone, as `kill PID` or `timeout` sends it.
+pub enum Target {
+    Group,
+    Program,
+}
+
+/// [`interrupt_group`] with any signal (`"TERM"`), to the group or to the program alone.
+pub fn signal_when_ready(
+    bin: &str,
+    args: &[&str],
+    ready: impl Fn(&[u32]) -> bool,
+    patience: Duration,
+    (signal, target): (&str, Target),
+) -> (Exited, Vec<u32>) {
     let child = Command::new(bin)
         .args(args)
         .env_remove("RUST_BACKTRACE")
@@ -53,7 +71,11 @@ pub fn interrupt_group(
     while !ready(&processes_in_group(group)) && start.elapsed() < patience {
         std::thread::sleep(Duration::from_millis(20));
     }
-    Command::new("kill").args(["-INT", "--", &format!("-{group}")]).status().unwrap();
+    let whom = match target {
+        Target::Group => format!("-{group}"),
+        Target::Program => group.to_string(),
+    };
+    Command::new("kill").args([&format!("-{signal}"), "--", &whom]).status().unwrap();
     let output = child.wait_with_output().unwrap();
     let until = Instant::now() + Duration::from_secs(5);
     while !processes_in_group(group).is_empty() && Instant::now() < until {
