@@ -85,10 +85,12 @@ impl Spy {
         let mut holder = false;
         for trace in &traces {
             let (row, fresh) = self.rows.row(trace.thread_id);
-            // py-spy looks names up now and then: a thread first seen unnamed gets its name.
+            // py-spy looks names up now and then: a thread first seen unnamed gets its name. A
+            // stand-in must not look like Python's own names ("Thread-3"): a thread py-spy never
+            // named (one that ended between two look-ups) would pass for another.
             match &trace.thread_name {
                 Some(name) => name.clone_into(&mut self.rows.names[row]),
-                None if fresh => self.rows.names[row] = format!("Thread-{row}"),
+                None if fresh => self.rows.names[row] = format!("unnamed thread {row}"),
                 None => {}
             }
             let mark = self.state(trace);
