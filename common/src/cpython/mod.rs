@@ -62,6 +62,9 @@ pub struct Sampled {
     /// Samples in which no thread held the GIL.
     pub without_holder: u64,
     pub witness: Witness,
+    /// The cores the witness itself kept busy while it watched (CPU / wall seconds), where
+    /// measured: a sampler on a 2-core machine takes a core CPython's threads could have used.
+    pub witness_cores: Option<f64>,
 }
 
 impl Sampled {
@@ -74,6 +77,7 @@ impl Sampled {
             seconds: 0.0,
             without_holder: 0,
             witness: Witness::Events,
+            witness_cores: None,
         }
     }
 
@@ -177,7 +181,12 @@ pub(crate) fn beside(
             return Err(Failure::ThreadStart(format!("{error} (to read CPython's stderr)")));
         }
     };
-    let sampled = sample(plan, &mut child);
+    // What the sampler costs: this process's CPU while it samples (CPython's is its child's).
+    let (sampled, cost) = crate::usage::measured(|| sample(plan, &mut child));
+    let sampled = sampled.map(|(version, mut cpython)| {
+        cpython.witness_cores = Some(cost.cpu.as_secs_f64() / cost.wall.as_secs_f64().max(1e-9));
+        (version, cpython)
+    });
     if sampled.is_err() {
         let _ = child.kill();
     }

@@ -17,7 +17,13 @@ impl Sampled {
     }
 
     fn witness_text(&self) -> String {
-        match self.witness {
+        let cost = self.witness_cores.map_or_else(String::new, |cores| {
+            format!(
+                "; the sampler itself kept {cores:.2} of the {} cores busy",
+                crate::cli::cores()
+            )
+        });
+        let said = match self.witness {
             Witness::Events => "its exact events".to_string(),
             Witness::PySpy { misses } => format!(
                 "its GIL read by py-spy {:.0} times a second ({} samples, {} unreadable, {:.1} % \
@@ -32,6 +38,10 @@ impl Sampled {
                 self.rate_hz(),
                 self.samples
             ),
+        };
+        match said.strip_suffix(')') {
+            Some(open) if !cost.is_empty() => format!("{open}{cost})"),
+            _ => said,
         }
     }
 }
@@ -159,6 +169,9 @@ impl Beside {
             if s.witness != Witness::Events {
                 value["samples"] = json!(s.samples);
                 value["samples_per_second"] = json!(s.rate_hz());
+            }
+            if let Some(cores) = s.witness_cores {
+                value["witness_cores"] = json!(cores);
             }
             if let Witness::PySpy { misses } = s.witness {
                 value["unreadable_samples"] = json!(misses);

@@ -76,6 +76,7 @@ impl RunState {
             seconds,
             without_holder: 0,
             witness: Witness::RunState,
+            witness_cores: None,
         }
     }
 }

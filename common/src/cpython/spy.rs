@@ -132,6 +132,7 @@ impl Spy {
             seconds,
             without_holder: self.without_holder,
             witness: Witness::PySpy { misses: self.misses },
+            witness_cores: None,
         }
     }
 }
@@ -207,6 +208,7 @@ fn spy_less() -> Sampled {
         seconds: 0.0,
         without_holder: 0,
         witness: Witness::PySpy { misses: 0 },
+        witness_cores: None,
     }
 }
 
