@@ -64,6 +64,14 @@ def load_average():
         return None
 
 
+def print_busy_line(runs):
+    """Prints a line naming the rest of the machine's work, if it kept a quarter of a core busy
+    during one of `runs`."""
+    line = busy_line(runs)
+    if line:
+        print(line)
+
+
 def busy_line(runs):
     """A line naming the rest of the machine's work, if it kept a quarter of a core busy."""
     others = [(run["mode"], run["other_cores"]) for run in runs if "other_cores" in run]

@@ -14,7 +14,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from usage import Parser, busy_line, interval_ms, load_average, measured, positive, run, said, table_line  # noqa: E402 New
+from usage import Parser, interval_ms, load_average, measured, positive, print_busy_line, run, said, table_line  # noqa: E402 New
 
 
 def sum_of_squares(n):
@@ -79,8 +79,7 @@ def main():
         return
     for run in runs:
         print(table_line(run, sequential_seconds, 10))
-    if busy_line(runs):  # New: the rest of the machine's work, when it mattered
-        print(busy_line(runs))
+    print_busy_line(runs)  # New: the rest of the machine's work, when it mattered
     threads = said(runs[1], args.workers, "the threads")  # New: what the run measured
     if getattr(sys, "_is_gil_enabled", lambda: True)():
         print(f"Under the GIL one thread at a time runs Python code: {threads}.")

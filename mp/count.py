@@ -11,7 +11,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from usage import Parser, busy_line, cpu_words, interval_ms, measured, positive, said  # noqa: E402 New
+from usage import Parser, cpu_words, interval_ms, measured, positive, print_busy_line, said  # noqa: E402 New
 
 
 def count_up(n):
@@ -62,7 +62,6 @@ if __name__ == "__main__":
         seconds, used = measured(run, kind, n)[1:]  # New: the CPU time beside (usage.py)
         print(f"{name}: Temps écoulé : {seconds} secondes  ({cpu_words(used)})")
         runs.append({"mode": name, "seconds": seconds, **used})
-    if busy_line(runs):  # New: the rest of the machine's work, when it mattered
-        print(busy_line(runs))
+    print_busy_line(runs)  # New: the rest of the machine's work, when it mattered
     # New: what the threads and the processes did with the cores, as measured.
     print(f"{said(runs[1], 2, 'the threads')}; {said(runs[2], 2, 'the processes')}.")

@@ -19,7 +19,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from usage import Parser, busy_line, interval_ms, load_average, measured, positive, run, said, table_line  # noqa: E402 New
+from usage import Parser, interval_ms, load_average, measured, positive, print_busy_line, run, said, table_line  # noqa: E402 New
 
 
 def sum_of_squares(n):
@@ -170,8 +170,7 @@ def main():
         print(f"{table_line(run, first['seconds'], 12)}  (speedup vs {first['mode']})")
     if skipped:
         print(skipped)
-    if busy_line(runs):  # New: the rest of the machine's work, when it mattered
-        print(busy_line(runs))
+    print_busy_line(runs)  # New: the rest of the machine's work, when it mattered
     # New: what each ran on, as measured, rather than a fixed line.
     parallel = [said(run, args.workers, f"the {run['mode']}") for run in runs if run["mode"] != "sequential"]
     if parallel:

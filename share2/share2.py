@@ -13,7 +13,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from usage import Parser, busy_line, cpu_words, interval_ms, load_average, positive, run, since, snapshot  # noqa: E402 New
+from usage import Parser, cpu_words, interval_ms, load_average, positive, print_busy_line, run, since, snapshot  # noqa: E402 New
 
 counter = 0
 lock = threading.Lock()
@@ -63,8 +63,7 @@ def main():
                           "load_average": load_average()}))
     else:
         print(f"expected {expected}, got {counter}, lost {expected - counter} ({seconds:.3f} s, {cpu_words(run)})")
-        if busy_line([run]):  # New: the rest of the machine's work, when it mattered
-            print(busy_line([run]))
+        print_busy_line([run])  # New: the rest of the machine's work, when it mattered
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 //! * [`cpython`]: a real CPython's GIL sampled beside the model's (`--beside-cpython`);
 //! * [`workload`]: the tutorials' shared loop (`count`) and the closed form of the sum of squares
 //!   that programs check their totals against (`sum_of_squares` itself is in each teaching file);
-//! * [`timing`] and [`latency`]: wall-clock timing and latency distributions (hdrhistogram);
+//! * [`timing`] and [`latency`]: durations in microseconds, and latency distributions
+//!   (hdrhistogram);
 //! * [`usage`]: what a mode used: CPU time beside wall time, and the rest of the machine's work;
 //! * [`threads`]: start K named threads, join them, collect their results;
 //! * [`interpreters`]: K threads, each in its own interpreter with its own GIL (PEP 684);

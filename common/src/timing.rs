@@ -1,15 +1,9 @@
-//! Wall-clock timing of one piece of work, as `time.perf_counter()` around a call in Python.
+//! Durations in the unit the timeline and the histograms count in. A mode is timed, CPU time
+//! beside wall time, by [`crate::usage::measured`].
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A duration in whole microseconds, saturating (the timeline's and the histograms' unit).
 pub fn micros(elapsed: Duration) -> u64 {
     u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX)
-}
-
-/// Runs `f` and returns its result with the wall-clock time it took.
-pub fn timed<R>(f: impl FnOnce() -> R) -> (R, Duration) {
-    let start = Instant::now();
-    let result = f();
-    (result, start.elapsed())
 }

@@ -86,6 +86,12 @@ impl Measured {
         ratio(self.cpu_seconds(), self.as_secs_f64())
     }
 
+    /// The same for this process's own threads alone, its children left out: what a sampler
+    /// cost while the child it watched ran (and may have been reaped).
+    pub fn own_cores(&self) -> f64 {
+        ratio(self.cpu.as_secs_f64(), self.as_secs_f64())
+    }
+
     /// How many cores the rest of the machine kept busy meanwhile, on average: the machine's
     /// busy time minus the mode's own, over the wall time (at least 0: the machine's counters
     /// are coarser than the process's). `None` for a mode shorter than [`MACHINE_WINDOW`], too
@@ -130,10 +136,9 @@ fn busy_ticks(line: &str) -> Option<u64> {
         return None;
     }
     let values: Vec<u64> = fields.take(8).map(str::parse).collect::<Result<_, _>>().ok()?;
-    let [user, nice, system, idle, iowait, irq, softirq, steal] = values[..] else {
+    let [user, nice, system, _idle, _iowait, irq, softirq, steal] = values[..] else {
         return None;
     };
-    let _not_busy = (idle, iowait);
     Some(user + nice + system + irq + softirq + steal)
 }
 
@@ -163,6 +168,7 @@ mod tests {
         let measured =
             Measured { wall: second, cpu: second, children: second / 2, machine: Some(second * 2) };
         assert_eq!(measured.cores_used(), 1.5);
+        assert_eq!(measured.own_cores(), 1.0, "its children left out");
         assert_eq!(measured.other_cores(), Some(0.5));
         let coarse = Measured { machine: Some(second), ..measured };
         assert_eq!(coarse.other_cores(), Some(0.0), "never below zero");

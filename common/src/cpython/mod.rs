@@ -184,7 +184,7 @@ pub(crate) fn beside(
     // What the sampler costs: this process's CPU while it samples (CPython's is its child's).
     let (sampled, cost) = crate::usage::measured(|| sample(plan, &mut child));
     let sampled = sampled.map(|(version, mut cpython)| {
-        cpython.witness_cores = Some(cost.cpu.as_secs_f64() / cost.wall.as_secs_f64().max(1e-9));
+        cpython.witness_cores = Some(cost.own_cores());
         (version, cpython)
     });
     if sampled.is_err() {
