@@ -514,6 +514,56 @@ def beside(runs):
                                "busiest thread held", "next held", "longest waiter waited", "nobody held", "two at once"], rows)
 
 
+# The fair witness: the same cpu_example beside each CPython, observed by the threads' own clocks
+# on both sides (--witness clock) and by py-spy beside the model's events (--witness sampler), on
+# an idle machine and with one core kept busy by another program (--busy-cores 1), interleaved.
+FAIR_VERSIONS = ["3.12", "3.9", "2.7"]
+FAIR_LOADS = [("idle", []), ("a core busy", ["--busy-cores", "1"])]
+FAIR_WITNESSES = ["clock", "sampler"]
+
+
+def fair(runs):
+    """cpu_example's schedule, model / CPython, by witness and load: medians and ranges."""
+    cells = collections.defaultdict(list)
+    for _ in range(runs):
+        for version in FAIR_VERSIONS:
+            for load, load_args in FAIR_LOADS:
+                for witness in FAIR_WITNESSES:
+                    result = rust(GIL, "cpu_example", "--workers", "2", "--n", "5000000", "--python", version,
+                                  "--beside-cpython", "--witness", witness, *load_args)["beside_cpython"]
+                    key = (version, load, witness)
+                    if "witness_cores" in result["cpython"]:
+                        cells[key + ("cost",)].append(result["cpython"]["witness_cores"])
+                    for side in ["model", "cpython"]:
+                        s = result[side]
+                        cells[key + (side, "switches")].append(s["switches_per_second"])
+                        cells[key + (side, "p50")].append(s["hold_ms"]["p50"])
+                        cells[key + (side, "p90")].append(s["hold_ms"]["p90"])
+                        held = sorted(s["held"].values(), reverse=True) + [0.0, 0.0]
+                        cells[key + (side, "busiest")].append(100 * held[0])
+                        cells[key + (side, "next")].append(100 * held[1])
+                        cells[key + (side, "two")].append(100 * s["two_at_once"])
+    print("\n### A fair witness: the model and CPython observed alike, idle and with a core busy\n")
+    print(f"{runs} interleaved rounds of `cpu_example --features gil -- --workers 2 --n 5000000 --python V "
+          f"--beside-cpython --witness W [--busy-cores 1]`; model / CPython, median (lowest–highest), over each "
+          f"side's contended window. `clock`: both sides' threads read their own clocks (a gap over 0.1 ms is "
+          f"a time not run); `sampler`: py-spy reads CPython's GIL, the model's side is its exact events.")
+    def pair(key, what, fmt, unit=""):
+        return " / ".join(spread(cells[key + (side, what)], fmt, unit) for side in ["model", "cpython"])
+    rows = []
+    for version in FAIR_VERSIONS:
+        for load, _ in FAIR_LOADS:
+            for witness in FAIR_WITNESSES:
+                key = (version, load, witness)
+                cost = spread(cells[key + ("cost",)], "{:.2f}") if cells[key + ("cost",)] else "none"
+                rows.append([version, load, witness, cost, pair(key, "switches", "{:.0f}"),
+                             pair(key, "p50", "{:.1f}"), pair(key, "p90", "{:.1f}"),
+                             pair(key, "busiest", "{:.0f}", " %"), pair(key, "next", "{:.0f}", " %"),
+                             pair(key, "two", "{:.0f}", " %")])
+    table("model / CPython:", ["CPython", "load", "witness", "sampler's cores", "switches a second",
+                               "hold p50, ms", "hold p90, ms", "busiest thread ran", "next ran", "two at once"], rows)
+
+
 SWEEPS = {"threads": sweep_threads, "interval": sweep_interval, "workers": sweep_workers, "pace": sweep_pace}
 
 
@@ -524,6 +574,8 @@ def arguments():
     which.add_argument("--compare", action="store_true", help="only the simulated GIL beside CPython")
     which.add_argument("--devices", action="store_true", help="only the base devices table (native)")
     which.add_argument("--beside", action="store_true", help="only the real GIL beside the model (--beside-cpython)")
+    which.add_argument("--fair", action="store_true",
+                       help="only the fair witness: cpu_example beside 3.12, 3.9, 2.7, by clock and by sampler, idle and with a core busy")
     which.add_argument("--sweep", action="store_true",
                        help="only the sweeps (threads 1 to 8, switch interval 1 to 50 ms, mp's workers, 3.13t's pace), with their plots")
     # 9 by default: on a shared machine a run can be half again as slow as the next, and the
@@ -556,6 +608,9 @@ def main():
         return
     if args.devices:
         devices(args.runs)
+        return
+    if args.fair:
+        fair(args.runs)
         return
     if args.beside:
         beside(args.runs)

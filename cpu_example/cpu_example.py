@@ -15,12 +15,22 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from usage import Parser, interval_ms, load_average, measured, positive, print_busy_line, run, said, table_line  # noqa: E402 New
+import clock_witness  # noqa: E402 New
 
 
 def sum_of_squares(n):
     total = 0
     for i in range(n):
         total += i * i
+    return total
+
+
+def sum_of_squares_watched(n):
+    """New (not in the original): the same loop, its thread's clock read every 64 iterations."""
+    total = 0
+    for stretch in clock_witness.stretches(n):
+        for i in stretch:
+            total += i * i
     return total
 
 
@@ -54,6 +64,7 @@ def switch_interval(args):
 
 
 def main():
+    global sum_of_squares
     parser = Parser(description=__doc__.splitlines()[0])
     parser.add_argument("--switch-interval", type=interval_ms, metavar="MS",
                         help="the GIL's switch interval (sys.setswitchinterval; default: 5)")
@@ -61,8 +72,12 @@ def main():
     parser.add_argument("--n", type=positive, default=5_000_000, help="sum the squares of 0..N (default: 5000000)")
     parser.add_argument("--workers", type=positive, default=os.cpu_count(), help="how many times, how many threads (default: cores)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--clock-witness", action="store_true",
+                        help="each thread reads its clock every 64 iterations; with --json, when each ran (clock_witness.py)")
     args = parser.parse_args()
     switch_interval(args)
+    if args.clock_witness:  # New: the watched loop, for --beside-cpython
+        sum_of_squares = sum_of_squares_watched
 
     results, sequential_seconds, sequential_used = timed(sequential, args.n, args.workers)
     thread_results, threads_seconds, threads_used = timed(threaded, args.n, args.workers)
@@ -75,7 +90,8 @@ def main():
     if args.json:
         print(json.dumps({"program": "cpu_example.py", "python": sys.version.split()[0],
                           "n": args.n, "workers": args.workers, "runs": runs,
-                          "load_average": load_average()}))
+                          "load_average": load_average(),
+                          **({"clock_witness": clock_witness.report()} if args.clock_witness else {})}))
         return
     for run in runs:
         print(table_line(run, sequential_seconds, 10))

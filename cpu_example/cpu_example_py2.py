@@ -9,15 +9,28 @@ Run: python2 cpu_example_py2.py [--n N] [--workers K] [--json]
 import argparse
 import json
 import multiprocessing
+import os
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import clock_witness  # noqa: E402 New
 
 
 def sum_of_squares(n):
     total = 0
     for i in xrange(n):
         total += i * i
+    return total
+
+
+def sum_of_squares_watched(n):
+    """New (not in the original): the same loop, its thread's clock read every 64 iterations."""
+    total = 0
+    for stretch in clock_witness.stretches(n):
+        for i in stretch:
+            total += i * i
     return total
 
 
@@ -45,12 +58,36 @@ def timed(function, *args):
     return result, time.time() - start
 
 
+def positive(text):
+    """New: a whole number from 1, or one line and exit 2 (argparse's own error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a whole number" % text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("%r: give 1 or more" % text)
+    return value
+
+
+class Parser(argparse.ArgumentParser):
+    """New: a bad option is one line on stderr and exit 2, as in the Rust programs."""
+
+    def error(self, message):
+        sys.stderr.write("%s: %s\n" % (self.prog, message))
+        sys.exit(2)
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=5000000, help="sum the squares of 0..N (default: 5000000)")
-    parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count(), help="default: cores")
+    global sum_of_squares
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=positive, default=5000000, help="sum the squares of 0..N (default: 5000000)")
+    parser.add_argument("--workers", type=positive, default=multiprocessing.cpu_count(), help="default: cores")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--clock-witness", action="store_true",
+                        help="each thread reads its clock every 64 iterations; with --json, when each ran")
     args = parser.parse_args()
+    if args.clock_witness:  # New: the watched loop, for --beside-cpython
+        sum_of_squares = sum_of_squares_watched
 
     results, sequential_seconds = timed(sequential, args.n, args.workers)
     thread_results, threads_seconds = timed(threaded, args.n, args.workers)
@@ -61,7 +98,8 @@ def main():
     ]
     if args.json:
         print(json.dumps({"program": "cpu_example_py2.py", "python": sys.version.split()[0],
-                          "n": args.n, "workers": args.workers, "runs": runs}))
+                          "n": args.n, "workers": args.workers, "runs": runs,
+                          "clock_witness": clock_witness.report() if args.clock_witness else None}))
         return
     for run in runs:
         print("%-10s  %7.3f s  %5.2fx" % (run["mode"], run["seconds"], sequential_seconds / run["seconds"]))

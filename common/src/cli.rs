@@ -56,6 +56,17 @@ pub struct CommonArgs {
           default_missing_value = "")]
     pub beside_cpython: Option<String>,
 
+    /// How --beside-cpython observes both runs: clock (each thread of both reads its own clock
+    /// as its loop runs: both alike, no sampler; cpu_example) or sampler (py-spy reads CPython's
+    /// GIL from outside, beside the model's exact events) [default: clock where the .py has it]
+    #[arg(long, global = true, value_enum, value_name = "HOW")]
+    pub witness: Option<WitnessChoice>,
+
+    /// Keep N cores busy with another program (a shell spinning) for the whole run, both sides
+    /// of --beside-cpython included: a machine that is not idle
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub busy_cores: Option<u32>,
+
     /// Write who held the GIL when as a trace to FILE (Chrome's JSON trace format: open it in
     /// ui.perfetto.dev or chrome://tracing); with --beside-cpython, CPython's run too (needs
     /// --features gil)
@@ -66,6 +77,15 @@ pub struct CommonArgs {
     /// `gil::pace::use_units_per_ns`)
     #[arg(long, global = true, hide = true, value_name = "UNITS", value_parser = parse_units_per_ns)]
     pub spin_units_per_ns: Option<f64>,
+}
+
+/// How `--beside-cpython` observes both runs (`--witness`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WitnessChoice {
+    /// Each thread's own clock, on both sides.
+    Clock,
+    /// py-spy beside the model's exact events (on 3.13t, the kernel's run states, both sides).
+    Sampler,
 }
 
 impl CommonArgs {

@@ -14,6 +14,7 @@
 //! * [`evidence`]: what a run's cores-used figures allow its conclusion to say;
 //! * [`error`]: why a run failed ([`error::Failure`]), the one error type of every program;
 //! * [`devices`]: simulated network devices (TCP on 127.0.0.1) and the client sessions;
+//! * [`load`]: other programs keeping cores busy during a run (`--busy-cores`);
 //! * [`program`]: the harness every `main` runs in: the GIL installed, the limits, each mode
 //!   timed on a progress line, the report printed or the failure said, in one place;
 //! * [`report`]: the aligned table, or `--json`;
@@ -38,6 +39,7 @@ pub mod gil;
 pub mod interpreters;
 pub mod interrupt;
 pub mod latency;
+pub mod load;
 pub mod output;
 #[cfg(feature = "plot")]
 pub mod plot;

@@ -25,6 +25,7 @@ use crate::cli::{self, CommonArgs, exit_with, usage_error};
 use crate::cpython::{self, OwnSampler, Plan, Sampled};
 use crate::error::Failure;
 use crate::gil::{self, Loop, Pace, PythonVersion, pace};
+use crate::load;
 use crate::output;
 use crate::progress::Progress;
 use crate::report::{self, Report};
@@ -46,7 +47,11 @@ impl<'a> Program<'a> {
     /// run after the model, or refuses before any work.
     pub fn start(name: &'static str, args: &'a CommonArgs) -> Self {
         install_gil(args, name);
-        Self { args, progress: Progress::new(args, name), beside: cpython::plan(args, name) }
+        let beside = cpython::plan(args, name);
+        if beside.as_ref().is_some_and(|plan| plan.clock) {
+            cpython::clock::enable();
+        }
+        Self { args, progress: Progress::new(args, name), beside }
     }
 
     /// The options every program shares.
@@ -105,17 +110,22 @@ impl<'a> Program<'a> {
     /// it failed (exit 1, or 130 for Ctrl-C).
     pub fn run(self, body: impl FnOnce(&Self) -> Result<Report, Failure>) -> ExitCode {
         // On 3.13t the model's side is its own threads' run states, sampled during the run.
-        let own = self.beside.as_ref().filter(|plan| plan.free_threaded);
+        // Another program's load for the whole run, both sides of --beside-cpython included.
+        let busy = match self.args.busy_cores.map(load::Busy::start).transpose() {
+            Ok(busy) => busy,
+            Err(failure) => return failure.exit(),
+        };
+        let own = self.beside.as_ref().filter(|plan| plan.free_threaded && !plan.clock);
         let own = own.and_then(|_| OwnSampler::start(cpython::PERIOD).ok());
         let outcome = threads::thread_start_as_failure(|| body(&self)).and_then(|outcome| outcome);
         let own = own.and_then(OwnSampler::stop);
         let outcome = outcome.and_then(|report| self.beside_cpython(report, own));
         drop(self.progress); // the progress line is cleared before anything is printed
-        match outcome {
-            Ok(report) => match report::print(&report, self.args) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => cli::runtime_error(&error),
-            },
+        let printed = outcome.map(|report| report::print(&report, self.args));
+        drop(busy);
+        match printed {
+            Ok(Ok(())) => ExitCode::SUCCESS,
+            Ok(Err(error)) => cli::runtime_error(&error),
             Err(failure) => failure.exit(),
         }
     }
@@ -128,7 +138,8 @@ impl Program<'_> {
             return Ok(report);
         };
         self.progress.step(&format!("{} beside, under CPython", report.program()));
-        let model = own.or_else(|| {
+        let clock = plan.clock.then(|| cpython::clock::model(plan.free_threaded)).flatten();
+        let model = clock.or(own).or_else(|| {
             gil::global().filter(|g| g.config().version.has_gil()).map(|gil| {
                 let (names, timeline) = gil.timeline();
                 Sampled::events(names, timeline)
@@ -155,6 +166,7 @@ fn install_gil(args: &CommonArgs, program: &str) {
             (args.timeline_svg.is_some(), "--timeline-svg"),
             (args.spin_units_per_ns.is_some(), "--spin-units-per-ns"),
             (args.beside_cpython.is_some(), "--beside-cpython"),
+            (args.witness.is_some(), "--witness"),
             (args.trace.is_some(), "--trace"),
         ];
         if let Some((_, flag)) = used.iter().find(|(used, _)| *used) {

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::Plan;
-use crate::cli::{CommonArgs, usage_error};
+use super::{Plan, clock};
+use crate::cli::{CommonArgs, WitnessChoice, usage_error};
 use crate::gil::PythonVersion;
 
 /// The CPython `--beside-cpython` asks for: the one given, else the one matching `--python`
@@ -13,7 +13,12 @@ use crate::gil::PythonVersion;
 /// `python3` if its GIL follows the same rules. None found, no `.py` for `program` ("base
 /// devices"), or a switch interval the `.py` refuses: one line, exit 2, before any work.
 pub fn plan(args: &CommonArgs, program: &str) -> Option<Plan> {
-    let given = args.beside_cpython.as_deref()?;
+    let Some(given) = args.beside_cpython.as_deref() else {
+        if args.witness.is_some() {
+            usage_error("--witness says how --beside-cpython observes both runs: add it");
+        }
+        return None;
+    };
     let version = args.gil_config().version;
     if let Err(why) = script(program, version == PythonVersion::V2_7) {
         usage_error(&why);
@@ -42,10 +47,19 @@ pub fn plan(args: &CommonArgs, program: &str) -> Option<Plan> {
             usage_error(&format!("--beside-cpython={given}: no such executable"))
         })
     };
+    let clock = match args.witness {
+        Some(WitnessChoice::Clock) if !clock::watches(program) => usage_error(&format!(
+            "--witness clock: the .py of '{program}' reads no clock (cpu_example's does); use \
+             --witness sampler"
+        )),
+        Some(choice) => choice == WitnessChoice::Clock,
+        None => clock::watches(program),
+    };
     Some(Plan {
         interpreter,
         free_threaded: !version.has_gil(),
         python2: version == PythonVersion::V2_7,
+        clock,
     })
 }
 

@@ -10,6 +10,7 @@
 //! Sampling cannot see a hold shorter than its period: the old GIL (2.7) changes hands every few
 //! microseconds, so there only the share each thread held, column by column, can be compared.
 
+pub mod clock;
 mod find;
 mod print;
 mod rows;
@@ -17,7 +18,7 @@ mod run_state;
 #[cfg(feature = "gil")]
 mod spy;
 
-use std::io::Read as _;
+use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -50,6 +51,8 @@ pub enum Witness {
     PySpy { misses: u64 },
     /// Each thread's run state, sampled from the kernel.
     RunState,
+    /// Each thread's own clock, read as its loop runs ([`clock`]).
+    Clock,
 }
 
 /// One side's schedule: its threads, its timeline and how it was read.
@@ -93,6 +96,9 @@ pub struct Plan {
     /// Whether both sides are read from their threads' run states (`--python 3.13t`).
     pub free_threaded: bool,
     python2: bool,
+    /// Whether both sides are observed by their threads' own clocks ([`clock`]), rather than
+    /// CPython's by a sampler beside the model's exact events.
+    pub clock: bool,
 }
 
 /// The model's run and CPython's, side by side.
@@ -161,28 +167,33 @@ pub(crate) fn beside(
     let script = script(program, plan.python2).map_err(Failure::Setup)?;
     let mut arguments = arguments(sizes, args.switch_interval);
     arguments.extend(modes_argument(program, ran).map_err(Failure::Setup)?);
+    let watch: &[&str] = if plan.clock { &["--json", "--clock-witness"] } else { &[] };
     let mut child = Command::new(&plan.interpreter)
         .arg(&script)
         .args(&arguments)
+        .args(watch)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(if plan.clock { Stdio::piped() } else { Stdio::null() })
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| {
             Failure::Setup(format!("could not start {}: {e}", plan.interpreter.display()))
         })?;
     crate::interrupt::kill_on_interrupt(child.id());
-    let stderr = match drain(&mut child) {
-        Ok(stderr) => stderr,
+    let pipes = drain("cpython-stderr", child.stderr.take())
+        .and_then(|stderr| Ok((stderr, drain("cpython-stdout", child.stdout.take())?)));
+    let (stderr, stdout) = match pipes {
+        Ok(pipes) => pipes,
         Err(error) => {
             let _ = child.kill();
             let _ = child.wait();
             crate::interrupt::forget_child(child.id());
-            return Err(Failure::ThreadStart(format!("{error} (to read CPython's stderr)")));
+            return Err(Failure::ThreadStart(format!("{error} (to read CPython's output)")));
         }
     };
     // What the sampler costs: this process's CPU while it samples (CPython's is its child's).
     let (sampled, cost) = crate::usage::measured(|| sample(plan, &mut child));
+    let stdout = stdout.join().unwrap_or_default();
     let sampled = sampled.map(|(version, mut cpython)| {
         cpython.witness_cores = Some(cost.own_cores());
         (version, cpython)
@@ -193,7 +204,7 @@ pub(crate) fn beside(
     let status = child.wait();
     crate::interrupt::forget_child(child.id());
     let stderr = stderr.join().unwrap_or_default();
-    let (version, cpython) = sampled?;
+    let (mut version, mut cpython) = sampled?;
     match status {
         Ok(status) if status.success() => {}
         Ok(_) if crate::interrupt::interrupted() => return Err(Failure::Interrupted),
@@ -205,6 +216,14 @@ pub(crate) fn beside(
             let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
             return Err(Failure::Io(format!("{} failed: {last}", script.display())));
         }
+    }
+    if plan.clock {
+        let report: Value = serde_json::from_str(&stdout).map_err(|e| {
+            Failure::Io(format!("{} printed no JSON report to read ({e})", script.display()))
+        })?;
+        cpython = clock::from_json(&report, plan.free_threaded)
+            .map_err(|why| Failure::Io(format!("{}: {why}", script.display())))?;
+        version = report["python"].as_str().unwrap_or(&version).to_string();
     }
     if cpython.samples < MIN_SAMPLES {
         return Err(Failure::Io(format!(
@@ -225,10 +244,12 @@ pub(crate) fn beside(
     })
 }
 
-/// Reads the child's stderr to its end, in a thread, so that a chatty `.py` never blocks.
-fn drain(child: &mut Child) -> std::io::Result<std::thread::JoinHandle<String>> {
-    let pipe = child.stderr.take();
-    std::thread::Builder::new().name("cpython-stderr".into()).spawn(move || {
+/// Reads one of the child's pipes to its end, in a thread, so that a chatty `.py` never blocks.
+fn drain(
+    name: &str,
+    pipe: Option<impl Read + Send + 'static>,
+) -> std::io::Result<std::thread::JoinHandle<String>> {
+    std::thread::Builder::new().name(name.into()).spawn(move || {
         let mut text = String::new();
         if let Some(mut pipe) = pipe {
             let _ = pipe.read_to_string(&mut text);
@@ -237,8 +258,15 @@ fn drain(child: &mut Child) -> std::io::Result<std::thread::JoinHandle<String>> 
     })
 }
 
-/// Samples the child until it exits: (its version, its schedule).
+/// Samples the child until it exits: (its version, its schedule). With the clock witness there
+/// is nothing to sample: the `.py`'s threads read their own clocks, and this waits.
 fn sample(plan: &Plan, child: &mut Child) -> Result<(String, Sampled), Failure> {
+    if plan.clock {
+        while running(child)? {
+            std::thread::sleep(PERIOD * 20);
+        }
+        return Ok((String::new(), clock::sampled(&[], plan.free_threaded)));
+    }
     if !plan.free_threaded {
         return sample_gil(plan, child);
     }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{Beside, Sampled, Witness};
+use super::{Beside, Sampled, Witness, clock};
 use crate::timeline::{Picture, Process, Schedule};
 
 /// A thread held and waited for the GIL less than this share of the window: left out.
@@ -38,6 +38,13 @@ impl Sampled {
                 self.rate_hz(),
                 self.samples
             ),
+            Witness::Clock => format!(
+                "each thread's own clock, read every {} iterations of its loop ({} readings; a \
+                 gap over {} ms is a time it did not run)",
+                clock::STRIDE,
+                self.samples,
+                clock::GAP_NS as f64 / 1e6
+            ),
         };
         match said.strip_suffix(')') {
             Some(open) if !cost.is_empty() => format!("{open}{cost})"),
@@ -53,7 +60,7 @@ impl Beside {
     }
 
     fn free_threaded(&self) -> bool {
-        self.cpython.witness == Witness::RunState
+        self.cpython.timeline.is_of_running_threads()
     }
 
     /// Both timelines and the table, for the terminal.
@@ -69,9 +76,30 @@ impl Beside {
             ));
         }
         out.push_str(&self.table());
+        out.push_str(&self.resolution());
+        out
+    }
+
+    /// What the witness cannot see, in a line.
+    fn resolution(&self) -> String {
         let period_ms = 1000.0 / self.cpython.rate_hz().max(1e-9);
         let cores = crate::cli::cores();
-        let _ = if self.free_threaded() {
+        let mut out = String::new();
+        let gap_ms = clock::GAP_NS as f64 / 1e6;
+        let _ = if self.cpython.witness == Witness::Clock {
+            let old = if self.version.starts_with("2.") {
+                " CPython 2.7's old GIL changes hands every few microseconds, well under that, \
+                 so both threads show as running at once; compare it by the share each ran."
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "Both sides were observed alike, by their threads' own clocks, with no sampler: \
+                 no gap shorter than {gap_ms} ms is seen, and a thread that waits for a core \
+                 looks the same as one that waits for the GIL.{old}"
+            )
+        } else if self.free_threaded() {
             writeln!(
                 out,
                 "Sampling sees no run shorter than one sample ({period_ms:.2} ms here), and counts \
@@ -165,6 +193,7 @@ impl Beside {
                 Witness::Events => "events",
                 Witness::PySpy { .. } => "py-spy",
                 Witness::RunState => "run state",
+                Witness::Clock => "clock",
             });
             if s.witness != Witness::Events {
                 value["samples"] = json!(s.samples);
@@ -191,7 +220,8 @@ impl Beside {
 
     /// Both timelines for the SVG, the model's first.
     pub(crate) fn pictures<'a>(&'a self, model: &str) -> Vec<Picture<'a>> {
-        [(model.to_string(), &self.model), (format!("{} (sampled)", self.command()), &self.cpython)]
+        let how = if self.cpython.witness == Witness::Clock { "its clocks" } else { "sampled" };
+        [(model.to_string(), &self.model), (format!("{} ({how})", self.command()), &self.cpython)]
             .into_iter()
             .map(|(title, side)| Picture {
                 timeline: &side.timeline,

@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use super::config::Model;
 use super::pace::{Loop, Paced, iterations_per_check, spin, ticks_per_check};
 use super::{Gil, PythonVersion};
+use crate::cpython::clock::{STRIDE, Stamps};
 
 /// One attached thread: CPython's `PyThreadState`, as far as the GIL cares.
 pub(super) struct ThreadState<'gil> {
@@ -82,12 +83,15 @@ impl<'py> Python<'py> {
     /// closed form: it runs `n` times.
     pub fn range(self, work: Loop, n: u64) -> Range<'py> {
         let py = self.at_cpython_pace(work);
+        // With `--beside-cpython`'s clock witness, the thread reads its clock as it goes.
+        let clock = Stamps::start();
         let (every, ticks) = match (py.thread, py.current) {
+            (None, None) if clock.is_some() => (STRIDE, 1),
             (None, None) => (u64::MAX, 1), // plain Rust: nothing to check
             (_, Some(paced)) => (1, paced.ticks_jump),
             (Some(_), None) => (u64::from(iterations_per_check(work)), ticks_per_check(work)),
         };
-        Range { py, i: 0, stop: 0, n, every, ticks }
+        Range { py, i: 0, stop: 0, n, every, ticks, clock }
     }
 
     /// A check point between two bytecodes of one statement, e.g. between the read and the write
@@ -150,6 +154,8 @@ pub struct Range<'py> {
     every: u64,
     /// The old GIL's ticks that each check point counts.
     ticks: i32,
+    /// The clock witness's readings, when it is on.
+    clock: Option<Stamps>,
 }
 
 impl Iterator for Range<'_> {
@@ -164,6 +170,9 @@ impl Iterator for Range<'_> {
                 return None;
             }
             self.py.jump_counting(self.ticks);
+            if let Some(clock) = &mut self.clock {
+                clock.at(self.i);
+            }
             self.stop = self.n.min(self.i.saturating_add(self.every));
         }
         let i = self.i;

@@ -187,6 +187,7 @@ impl Report {
         object.insert("program".into(), self.program.into());
         object.insert("gil".into(), gil::global().is_some().into());
         object.insert("cores".into(), crate::cli::cores().into());
+        object.insert("busy_cores".into(), crate::load::busy_cores().into());
         object.insert("profile".into(), profile().into());
         for (key, value) in &self.sizes {
             object.insert((*key).into(), value.clone());

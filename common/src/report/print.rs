@@ -157,8 +157,12 @@ fn header(report: &Report) -> String {
         ),
         None => format!("no GIL: {}", report.natively),
     };
+    let busy = match crate::load::busy_cores() {
+        0 => String::new(),
+        n => format!(" ({n} kept busy by another program, --busy-cores)"),
+    };
     format!(
-        "{} ({}) — {} build, {}, {} cores",
+        "{} ({}) — {} build, {}, {} cores{busy}",
         report.program,
         sizes.join(", "),
         profile(),

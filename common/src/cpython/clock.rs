@@ -1,0 +1,250 @@
+//! The clock witness: when each thread ran, read by the thread itself, the same way in the model
+//! and in CPython, at no sampler's cost.
+//!
+//! Every [`STRIDE`] iterations of a watched loop the thread reads a monotonic clock; a gap of more
+//! than [`GAP_NS`] between two readings is a time the thread did not run: under a GIL it waited
+//! for the GIL (or, on a busy machine, for a core). The `.py` does the same with
+//! `common/clock_witness.py` (`--clock-witness`), and both sides' readings are turned into a
+//! timeline by the same code here. A hand-off shorter than the gap is not seen: the old GIL's
+//! (2.7), which changes hands every few microseconds, shows as both threads running.
+
+use std::sync::Mutex;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::{Sampled, Witness};
+use crate::timeline::{Mark, Timeline};
+
+/// Iterations between two readings of the clock (`clock_witness.STRIDE`).
+pub const STRIDE: u64 = 64;
+
+/// A gap longer than this between two readings is a time the thread did not run
+/// (`clock_witness.GAP_NS`): 0.1 ms, a few dozen readings at CPython's pace.
+pub const GAP_NS: u64 = 100_000;
+
+/// The programs whose `.py` takes `--clock-witness` (and whose model's loops are `py.range`).
+pub fn watches(program: &str) -> bool {
+    program == "cpu_example"
+}
+
+/// Whether this process's watched loops read the clock (`--beside-cpython`).
+static ON: AtomicBool = AtomicBool::new(false);
+/// What the loops read, one segment a loop, kept until the comparison takes them.
+static SEGMENTS: Mutex<Vec<Segment>> = Mutex::new(Vec::new());
+
+/// Makes this process's watched loops ([`crate::gil::Range`]) read their clock.
+pub fn enable() {
+    ON.store(true, Relaxed);
+}
+
+/// One watched loop's readings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Segment {
+    pub thread: String,
+    pub first_ns: u64,
+    pub last_ns: u64,
+    pub readings: u64,
+    /// (the reading before, the reading after) for each gap over [`GAP_NS`].
+    pub gaps_ns: Vec<(u64, u64)>,
+}
+
+fn now_ns() -> u64 {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    let origin = ORIGIN.get_or_init(Instant::now);
+    u64::try_from(origin.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// The readings of one loop, made as it runs: [`crate::gil::Range`] holds one when the clock
+/// witness is on, and its segment is kept when the loop ends.
+#[derive(Debug)]
+pub struct Stamps {
+    /// The iteration at which the clock is read next.
+    next: u64,
+    segment: Segment,
+}
+
+impl Stamps {
+    /// The first reading, if the witness is on.
+    pub(crate) fn start() -> Option<Self> {
+        if !ON.load(Relaxed) {
+            return None;
+        }
+        let now = now_ns();
+        let thread = std::thread::current().name().unwrap_or("unnamed").to_string();
+        let segment = Segment { thread, first_ns: now, last_ns: now, readings: 1, gaps_ns: vec![] };
+        Some(Self { next: STRIDE, segment })
+    }
+
+    /// The loop is at iteration `i`: the clock is read every [`STRIDE`].
+    #[inline(always)]
+    pub(crate) fn at(&mut self, i: u64) {
+        if i >= self.next {
+            self.next = i + STRIDE;
+            self.read();
+        }
+    }
+
+    #[inline(never)]
+    fn read(&mut self) {
+        let now = now_ns();
+        let segment = &mut self.segment;
+        if now - segment.last_ns > GAP_NS {
+            segment.gaps_ns.push((segment.last_ns, now));
+        }
+        segment.last_ns = now;
+        segment.readings += 1;
+    }
+}
+
+impl Drop for Stamps {
+    /// The loop has ended: its last reading, and the segment kept.
+    fn drop(&mut self) {
+        self.read();
+        let segment = std::mem::take(&mut self.segment);
+        SEGMENTS.lock().unwrap_or_else(|p| p.into_inner()).push(segment);
+    }
+}
+
+/// The model's side: what its watched loops read, as a timeline.
+pub fn model(free_threaded: bool) -> Option<Sampled> {
+    let segments = std::mem::take(&mut *SEGMENTS.lock().unwrap_or_else(|p| p.into_inner()));
+    (!segments.is_empty()).then(|| sampled(&segments, free_threaded))
+}
+
+/// CPython's side: the `"clock_witness"` of the `.py`'s `--json`.
+pub(crate) fn from_json(report: &Value, free_threaded: bool) -> Result<Sampled, String> {
+    let witness = &report["clock_witness"];
+    let (stride, gap) = (witness["stride"].as_u64(), witness["gap_ns"].as_u64());
+    if (stride, gap) != (Some(STRIDE), Some(GAP_NS)) {
+        return Err(format!(
+            "its clock witness reads every {stride:?} iterations with gaps over {gap:?} ns, \
+             not every {STRIDE} and over {GAP_NS}, as the model's"
+        ));
+    }
+    let number = |value: &Value| value.as_u64().ok_or("a reading is not a whole number");
+    let mut segments = Vec::new();
+    for segment in witness["segments"].as_array().ok_or("no segments")? {
+        let mut gaps_ns = Vec::new();
+        for gap in segment["gaps_ns"].as_array().ok_or("no gaps")? {
+            gaps_ns.push((number(&gap[0])?, number(&gap[1])?));
+        }
+        segments.push(Segment {
+            thread: segment["thread"].as_str().unwrap_or("unnamed").to_string(),
+            first_ns: number(&segment["first_ns"])?,
+            last_ns: number(&segment["last_ns"])?,
+            readings: number(&segment["readings"])?,
+            gaps_ns,
+        });
+    }
+    Ok(sampled(&segments, free_threaded))
+}
+
+/// The timeline the segments draw: a thread holds (runs) from its first reading to its last but
+/// for its gaps, during which it waits; one row a thread name, in the order they first ran.
+pub(crate) fn sampled(segments: &[Segment], free_threaded: bool) -> Sampled {
+    let origin = segments.iter().map(|s| s.first_ns).min().unwrap_or(0);
+    let end = segments.iter().map(|s| s.last_ns).max().unwrap_or(origin);
+    let us = |ns: u64| (ns - origin) / 1000;
+    let mut sorted: Vec<&Segment> = segments.iter().collect();
+    sorted.sort_by_key(|s| s.first_ns);
+    let mut names: Vec<String> = Vec::new();
+    let mut events: Vec<(u64, usize, Mark)> = Vec::new();
+    for segment in sorted {
+        let row = names.iter().position(|n| *n == segment.thread).unwrap_or_else(|| {
+            names.push(segment.thread.clone());
+            names.len() - 1
+        });
+        events.push((us(segment.first_ns), row, Mark::Holding));
+        for &(from, to) in &segment.gaps_ns {
+            events.push((us(from), row, Mark::Waiting));
+            events.push((us(to), row, Mark::Holding));
+        }
+        events.push((us(segment.last_ns), row, Mark::Released));
+    }
+    events.sort_by_key(|&(at, _, mark)| (at, mark != Mark::Released));
+    let mut timeline =
+        if free_threaded { Timeline::of_running_threads() } else { Timeline::new(true) };
+    for (at, row, mark) in events {
+        timeline.push(row, at, mark);
+    }
+    Sampled {
+        names,
+        timeline,
+        samples: segments.iter().map(|s| s.readings).sum(),
+        seconds: (end - origin) as f64 / 1e9,
+        without_holder: 0,
+        witness: Witness::Clock,
+        witness_cores: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::Schedule;
+
+    fn segment(thread: &str, first: u64, last: u64, gaps: &[(u64, u64)]) -> Segment {
+        let readings = (last - first) / 3_000;
+        Segment {
+            thread: thread.into(),
+            first_ns: first,
+            last_ns: last,
+            readings,
+            gaps_ns: gaps.to_vec(),
+        }
+    }
+
+    fn schedule(sampled: &Sampled) -> Schedule {
+        let window = sampled.timeline.contended(sampled.names.len());
+        sampled.timeline.schedule(&sampled.names, window)
+    }
+
+    #[test]
+    fn two_threads_taking_turns_read_as_holds_of_the_gaps_length() {
+        const MS: u64 = 1_000_000;
+        // Thread-1 runs 0–5, 10–15, 20–25 ms; Thread-2 5–10, 15–20, 25–30.
+        let one = segment("Thread-1", 0, 25 * MS, &[(5 * MS, 10 * MS), (15 * MS, 20 * MS)]);
+        let two = segment(
+            "Thread-2",
+            MS / 100,
+            30 * MS,
+            &[(MS / 100, 5 * MS), (10 * MS, 15 * MS), (20 * MS, 25 * MS)],
+        );
+        let sampled = sampled(&[one, two], false);
+        assert_eq!(sampled.names, ["Thread-1", "Thread-2"]);
+        assert_eq!(sampled.witness, Witness::Clock);
+        let s = schedule(&sampled);
+        assert_eq!(s.holds_us, [5_000, 5_000, 5_000, 5_000], "the holds inside the window");
+        assert!(s.overlap < 0.01, "no two at once: {}", s.overlap);
+    }
+
+    #[test]
+    fn a_loop_reads_the_clock_every_stride_and_keeps_its_segment() {
+        enable();
+        let mut stamps = Stamps::start().expect("on");
+        for i in 0..10 * STRIDE {
+            stamps.at(i);
+        }
+        let readings = stamps.segment.readings;
+        drop(stamps);
+        assert_eq!(readings, 10, "one at the start, then every {STRIDE} iterations");
+        let kept = SEGMENTS.lock().unwrap().iter().any(|s| s.readings == 11);
+        assert!(kept, "the last reading taken and the segment kept when the loop ended");
+    }
+
+    #[test]
+    fn the_py_witness_is_read_and_a_different_stride_refused() {
+        let report = serde_json::json!({"clock_witness": {"stride": 64, "gap_ns": 100000, "segments": [
+            {"thread": "MainThread", "first_ns": 1_000_000, "last_ns": 9_000_000, "readings": 900,
+             "gaps_ns": [[2_000_000, 3_000_000]]}]}});
+        let sampled = from_json(&report, false).unwrap();
+        assert_eq!(sampled.names, ["MainThread"]);
+        assert_eq!(sampled.samples, 900);
+        let mut other = report.clone();
+        other["clock_witness"]["stride"] = 100.into();
+        assert!(from_json(&other, false).unwrap_err().contains("every Some(100)"));
+    }
+}
