@@ -138,18 +138,25 @@ impl Program<'_> {
             return Ok(report);
         };
         self.progress.step(&format!("{} beside, under CPython", report.program()));
-        let clock = plan.clock.then(|| cpython::clock::model(plan.free_threaded)).flatten();
-        let model = clock.or(own).or_else(|| {
+        let events = || {
             gil::global().filter(|g| g.config().version.has_gil()).map(|gil| {
                 let (names, timeline) = gil.timeline();
                 Sampled::events(names, timeline)
             })
-        });
+        };
+        // With the clock witness the model's side is what its clocks read, and its exact
+        // events are kept beside, to show what the clocks missed.
+        let clock = plan.clock.then(|| cpython::clock::model(plan.rules())).flatten();
+        let (model, exact) = match clock {
+            Some(clock) => (Some(clock), events()),
+            None => (own.or_else(events), None),
+        };
         let model =
             model.ok_or_else(|| Failure::Setup("no schedule of the model was recorded".into()))?;
         let ran: Vec<&str> = report.runs.iter().map(|run| run.mode).collect();
         let run = (report.sizes(), &ran[..]);
-        let beside = cpython::beside(plan, report.program(), run, self.args, model)?;
+        let mut beside = cpython::beside(plan, report.program(), run, self.args, model)?;
+        beside.model_events = exact;
         report.beside = Some(beside);
         Ok(report)
     }

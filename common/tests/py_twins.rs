@@ -71,3 +71,42 @@ fn every_py_twin_reports_cpu_time_beside_wall_time() {
         }
     }
 }
+
+/// cpu_example.py's clock witness (`--clock-witness`, for `--beside-cpython`): each loop reads
+/// its clock at its start and every 64 iterations (`1 + ceil(n / 64)` readings, as the model's
+/// loops do), two loops by the main thread, one by each worker; and the Python 2 twin the same,
+/// where a Python 2 is found.
+#[test]
+fn the_clock_witness_reads_every_64_iterations() {
+    let Some(root) = with_python3("the_clock_witness_reads_every_64_iterations") else {
+        return;
+    };
+    let n: u64 = 1000;
+    let args = ["--n", &n.to_string(), "--workers", "2", "--json", "--clock-witness"];
+    let mut twins = vec![("python3".to_string(), "cpu_example/cpu_example.py")];
+    let python2 = std::env::var("HOME").map(|h| format!("{h}/.pyenv/versions/2.7.18/bin/python"));
+    match python2 {
+        Ok(python2) if Path::new(&python2).exists() => {
+            twins.push((python2, "cpu_example/cpu_example_py2.py"));
+        }
+        _ => println!("SKIPPED the Python 2 twin's clock witness: no ~/.pyenv/versions/2.7.18"),
+    }
+    for (python, script) in twins {
+        let output = Command::new(&python).arg(root.join(script)).args(args).output().unwrap();
+        assert!(output.status.success(), "{script}: {}", String::from_utf8_lossy(&output.stderr));
+        let json: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+        let witness = &json["clock_witness"];
+        assert_eq!(
+            (witness["stride"].as_u64(), witness["gap_ns"].as_u64()),
+            (Some(64), Some(100_000))
+        );
+        let segments = witness["segments"].as_array().unwrap();
+        let threads: Vec<&str> = segments.iter().map(|s| s["thread"].as_str().unwrap()).collect();
+        assert_eq!(threads.len(), 4, "{script}: {threads:?}");
+        assert_eq!(threads.iter().filter(|t| **t == "MainThread").count(), 2, "{threads:?}");
+        for segment in segments {
+            assert_eq!(segment["readings"].as_u64(), Some(1 + n.div_ceil(64)), "{segment}");
+            assert!(segment["first_ns"].as_u64() <= segment["last_ns"].as_u64(), "{segment}");
+        }
+    }
+}

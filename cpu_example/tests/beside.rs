@@ -1,5 +1,5 @@
-//! `--beside-cpython` and `--trace`: the model's schedule beside a real CPython's, sampled by
-//! py-spy, and both as a trace that opens in Perfetto. The CPython side needs CPython 3.12 under
+//! `--beside-cpython` and `--trace`: the model's schedule beside a real CPython's, read by both
+//! sides' own clocks or sampled by py-spy, and both as a trace that opens in Perfetto. The CPython side needs CPython 3.12 under
 //! pyenv and ptrace; where either is missing the test says why and skips.
 #![cfg(feature = "gil")]
 
@@ -38,7 +38,8 @@ fn the_trace_holds_one_holder_at_a_time_and_every_drop_request_points_to_a_hand_
 fn the_model_and_cpython_run_the_same_sizes_side_by_side() {
     let path = temp("beside.json");
     let args = ["--n", "3000000", "--workers", "2", "--json", "--beside-cpython", "--trace"];
-    let Some(beside) = run_beside(BIN, &[&args[..], &[path.to_str().unwrap()]].concat()) else {
+    let args = [&args[..], &[path.to_str().unwrap(), "--witness", "sampler"]].concat();
+    let Some(beside) = run_beside(BIN, &args) else {
         return;
     };
     assert_eq!(beside["arguments"], serde_json::json!(["--n", "3000000", "--workers", "2"]));
@@ -69,6 +70,44 @@ fn the_model_and_cpython_run_the_same_sizes_side_by_side() {
     let processes =
         trace["traceEvents"].as_array().unwrap().iter().filter(|e| e["name"] == "process_name");
     assert_eq!(processes.count(), 2);
+}
+
+/// The clock witness reads both sides alike: each watched loop reads its clock once at its start
+/// and once every 64 iterations (`1 + ceil(n / 64)` readings), in the model as in the `.py`, and
+/// four loops ran on each side (two sequential, two threads). Both threads had turns, one at a
+/// time, and the model's exact events are kept beside its clocks'.
+#[test]
+fn both_sides_read_their_own_clocks_alike() {
+    let n: u64 = 1_000_000;
+    let args = ["--n", &n.to_string(), "--workers", "2", "--json", "--beside-cpython"];
+    let Some(beside) = run_beside(BIN, &args) else {
+        return;
+    };
+    let readings = 4 * (1 + n.div_ceil(64));
+    for side in ["model", "cpython"] {
+        assert_eq!(beside[side]["witness"], "clock", "{beside}");
+        assert_eq!(beside[side]["samples"].as_u64(), Some(readings), "{side}: {beside}");
+        assert!(beside[side]["witness_cores"].is_null(), "no sampler on either side");
+        assert_consistent_side(&beside[side]);
+        let held = beside[side]["held"].as_object().unwrap();
+        let turns = held.values().filter(|v| v.as_f64().unwrap() > 0.1).count();
+        assert_eq!(turns, 2, "{side}: {held:?}");
+    }
+    // The model's clocks see the hand-offs its exact events record (within 2x).
+    let events = &beside["model_events"];
+    assert_consistent_side(events);
+    assert_eq!(events["witness"], "events");
+    let switches = |side: &Value| side["switches"].as_f64().unwrap();
+    let (seen, exact) = (switches(&beside["model"]), switches(events));
+    assert!(seen >= exact / 2.0 && seen <= exact * 2.0, "clocks {seen}, events {exact}");
+}
+
+/// `--witness` chooses how both sides are observed, and only with `--beside-cpython`; a `.py`
+/// that reads no clock is refused before any work.
+#[test]
+fn the_witness_is_chosen_with_beside_cpython_only() {
+    assert_refused(BIN, &["--witness", "clock"], 2, "--beside-cpython");
+    assert_refused(BIN, &["--witness", "sundial", "--beside-cpython"], 2, "sundial");
 }
 
 #[test]

@@ -326,3 +326,25 @@ fn the_timeline_is_ascii_under_a_locale_that_is_not_utf8() {
     let picture: String = text.lines().filter(|l| l.contains("Thread-")).collect();
     assert!(picture.contains('#') && !picture.contains('█'), "{text}");
 }
+
+/// `--busy-cores 1` keeps a core busy with another program for the whole run, says so, and
+/// leaves nothing running: after the run, and when the program alone is told to stop.
+#[test]
+fn a_busy_core_is_said_and_its_program_ends_with_the_run() {
+    use common::testing::{Target, signal_when_ready};
+    let json = run_json(BIN, &["--n", "100000", "--workers", "2", "--busy-cores", "1"]);
+    assert_eq!(json["busy_cores"], 1);
+    let others = json["runs"][0]["other_cores"].as_f64();
+    assert!(others.is_none_or(|cores| cores > 0.0), "{json}");
+    assert_refused(BIN, &["--busy-cores", "0"], 2, "--busy-cores");
+    // Told to stop while the spinner runs (two processes in its group): nothing left.
+    let spinning = |group: &[u32]| group.len() >= 2;
+    let patience = std::time::Duration::from_secs(20);
+    // A minute's work or more, at Rust's pace or at CPython's.
+    let n = if cfg!(feature = "gil") { "1000000000" } else { "60000000000" };
+    let args = ["--n", n, "--workers", "1", "--busy-cores", "1"];
+    let (outcome, left) =
+        signal_when_ready(BIN, &args, spinning, patience, ("TERM", Target::Program));
+    assert_ne!(outcome.code, Some(0), "{outcome:?}");
+    assert!(left.is_empty(), "left running: {left:?} ({outcome:?})");
+}

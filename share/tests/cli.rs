@@ -129,3 +129,10 @@ fn no_cpython_3_9_is_refused_not_replaced() {
     assert!(stderr.contains("no CPython 3.9"), "{stderr}");
     assert!(output.stdout.is_empty());
 }
+
+/// Only a `.py` whose threads read their clocks can be observed by them: share's is sampled.
+#[cfg(feature = "gil")]
+#[test]
+fn a_clock_witness_share_py_has_not_is_refused() {
+    assert_refused(BIN, &["--beside-cpython", "--witness", "clock"], 2, "reads no clock");
+}

@@ -101,6 +101,17 @@ pub struct Plan {
     pub clock: bool,
 }
 
+impl Plan {
+    /// What a gap in a thread's clock readings can mean under this CPython.
+    pub fn rules(&self) -> clock::Rules {
+        match (self.free_threaded, self.python2) {
+            (true, _) => clock::Rules::FreeThreaded,
+            (false, true) => clock::Rules::OldGil,
+            (false, false) => clock::Rules::NewGil,
+        }
+    }
+}
+
 /// The model's run and CPython's, side by side.
 #[derive(Clone, Debug)]
 pub struct Beside {
@@ -110,6 +121,8 @@ pub struct Beside {
     pub arguments: Vec<String>,
     pub model: Sampled,
     pub cpython: Sampled,
+    /// The model's exact events, when its side is what its clocks read: what they missed.
+    pub model_events: Option<Sampled>,
 }
 
 /// The `.py`'s arguments: the run's sizes (`n`, `workers` → `--n N --workers K`) and its switch
@@ -217,11 +230,11 @@ pub(crate) fn beside(
             return Err(Failure::Io(format!("{} failed: {last}", script.display())));
         }
     }
-    if plan.clock {
+    if plan.clock && !stdout.trim().is_empty() {
         let report: Value = serde_json::from_str(&stdout).map_err(|e| {
             Failure::Io(format!("{} printed no JSON report to read ({e})", script.display()))
         })?;
-        cpython = clock::from_json(&report, plan.free_threaded)
+        cpython = clock::from_json(&report, plan.rules())
             .map_err(|why| Failure::Io(format!("{}: {why}", script.display())))?;
         version = report["python"].as_str().unwrap_or(&version).to_string();
     }
@@ -241,6 +254,7 @@ pub(crate) fn beside(
         arguments,
         model,
         cpython,
+        model_events: None,
     })
 }
 
@@ -265,7 +279,7 @@ fn sample(plan: &Plan, child: &mut Child) -> Result<(String, Sampled), Failure> 
         while running(child)? {
             std::thread::sleep(PERIOD * 20);
         }
-        return Ok((String::new(), clock::sampled(&[], plan.free_threaded)));
+        return Ok((String::new(), clock::sampled(&[], plan.rules())));
     }
     if !plan.free_threaded {
         return sample_gil(plan, child);

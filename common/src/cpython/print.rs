@@ -76,6 +76,20 @@ impl Beside {
             ));
         }
         out.push_str(&self.table());
+        if let Some(events) = &self.model_events {
+            let (c, e) = (self.model.schedule(), events.schedule());
+            let _ = writeln!(
+                out,
+                "What the model's clocks missed: its exact events say {:.0} switches a second \
+                 and holds of {:.2} / {:.2} ms (p50 / p90), its clocks {:.0} and {:.2} / {:.2}.",
+                e.switches_per_second(),
+                e.hold_ms(0.5),
+                e.hold_ms(0.9),
+                c.switches_per_second(),
+                c.hold_ms(0.5),
+                c.hold_ms(0.9)
+            );
+        }
         out.push_str(&self.resolution());
         out
     }
@@ -215,6 +229,7 @@ impl Beside {
             "arguments": self.arguments,
             "model": side(&self.model),
             "cpython": side(&self.cpython),
+            "model_events": self.model_events.as_ref().map(side),
         })
     }
 
