@@ -467,10 +467,10 @@ ROWS = ["cpu", "share", "convoy", "default"]
 # The real CPython's GIL beside the model's (--beside-cpython): the same sizes on both sides,
 # CPython's run right after the model's in each invocation; (scenario, program, arguments).
 BESIDE = [
-    ("cpu_example 3.12", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "3.12"]),
-    ("cpu_example 3.9", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "3.9"]),
-    ("cpu_example 2.7", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "2.7"]),
-    ("cpu_example 3.13t", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "3.13t"]),
+    ("cpu_example 3.12", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "3.12", "--witness", "sampler"]),
+    ("cpu_example 3.9", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "3.9", "--witness", "sampler"]),
+    ("cpu_example 2.7", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "2.7", "--witness", "sampler"]),
+    ("cpu_example 3.13t", "cpu_example", ["--workers", "2", "--n", "5000000", "--python", "3.13t", "--witness", "sampler"]),
     ("share 3.9", "share", ["--python", "3.9"]),
     ("base convoy 3.12", "base", ["convoy", "--python", "3.12"]),
 ]
@@ -481,7 +481,8 @@ def beside(runs):
     cells = collections.defaultdict(list)
     for _ in range(runs):
         for name, program, args in BESIDE:
-            result = rust(GIL, program, *args, "--beside-cpython")["beside_cpython"]
+            witness = [] if "--witness" in args else ["--witness", "sampler"]
+            result = rust(GIL, program, *args, "--beside-cpython", *witness)["beside_cpython"]
             cells[(name, "rate")].append(result["cpython"]["samples_per_second"])
             for side in ["model", "cpython"]:
                 s = result[side]

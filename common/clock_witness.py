@@ -4,7 +4,7 @@
 no sampler's cost, each thread of both reads its own clock every STRIDE iterations of its loop:
 a gap longer than GAP_NS between two readings is a time the thread did not run (under a GIL: it
 waited for the GIL, or for a core). The Rust side reads its clock the same way (its
-src/cpython/clock.rs) and checks that STRIDE and GAP_NS are the same.
+src/cpython/clock/) and checks that STRIDE and GAP_NS are the same.
 
 A loop is watched by cutting its range in stretches:
 

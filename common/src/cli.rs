@@ -48,9 +48,8 @@ pub struct CommonArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub timeline_svg: Option<PathBuf>,
 
-    /// After the run, run the program's own .py with the same sizes under a real CPython, read
-    /// which thread holds its GIL from outside (py-spy; on 3.13t, when each thread ran) and show
-    /// both runs one above the other. Without =PYTHON, the CPython matching --python (pyenv's;
+    /// After the run, run the program's own .py with the same sizes under a real CPython, observe
+    /// both runs (see --witness) and show them one above the other. Without =PYTHON, the CPython matching --python (pyenv's;
     /// for 3.13t ~/.local/python3.13t) (needs --features gil)
     #[arg(long, global = true, value_name = "PYTHON", num_args = 0..=1, require_equals = true,
           default_missing_value = "")]

@@ -10,6 +10,7 @@
 //! Sampling cannot see a hold shorter than its period: the old GIL (2.7) changes hands every few
 //! microseconds, so there only the share each thread held, column by column, can be compared.
 
+mod args;
 pub mod clock;
 mod find;
 mod print;
@@ -26,6 +27,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use args::{arguments, modes_argument};
 pub use find::plan;
 use find::{script, version_of};
 pub use run_state::OwnSampler;
@@ -123,49 +125,6 @@ pub struct Beside {
     pub cpython: Sampled,
     /// The model's exact events, when its side is what its clocks read: what they missed.
     pub model_events: Option<Sampled>,
-}
-
-/// The `.py`'s arguments: the run's sizes (`n`, `workers` → `--n N --workers K`) and its switch
-/// interval, so that both sides run the same work whatever the defaults.
-fn arguments(sizes: &[(&'static str, Value)], switch_interval: Option<f64>) -> Vec<String> {
-    let mut args = Vec::new();
-    for (key, value) in sizes {
-        args.push(format!("--{}", key.replace('_', "-")));
-        args.push(value.as_str().map_or_else(|| value.to_string(), str::to_string));
-    }
-    if let Some(ms) = switch_interval {
-        args.extend(["--switch-interval".to_string(), ms.to_string()]);
-    }
-    args
-}
-
-/// The modes a `.py` can be asked for with `--modes`, for the programs whose `.py` takes it.
-fn py_modes(program: &str) -> Option<&'static [&'static str]> {
-    match program {
-        "base" => Some(&["sequential", "threads"]),
-        "mp" => Some(&["sequential", "processes", "interpreters"]),
-        "as" => Some(&["sequential", "gather", "blocking", "spawn_blocking"]),
-        _ => None,
-    }
-}
-
-/// `--modes` for the `.py`: the modes the model ran that the `.py` has, when they are not all
-/// of them; none of them is an error (`mp --modes rayon`: mp.py has no rayon).
-fn modes_argument(program: &str, ran: &[&str]) -> Result<Vec<String>, String> {
-    let Some(known) = py_modes(program) else {
-        return Ok(Vec::new());
-    };
-    let chosen: Vec<&str> = known.iter().copied().filter(|mode| ran.contains(mode)).collect();
-    match chosen.len() {
-        0 => Err(format!(
-            "--beside-cpython: the .py of '{program}' has none of the modes that ran ({}): \
-             add one of {} to --modes",
-            ran.join(","),
-            known.join(",")
-        )),
-        n if n == known.len() => Ok(Vec::new()),
-        _ => Ok(vec!["--modes".to_string(), chosen.join(",")]),
-    }
 }
 
 /// Runs `program`'s `.py` under the planned CPython, sampling it, and returns both sides. The
@@ -309,27 +268,4 @@ fn running(child: &mut Child) -> Result<bool, Failure> {
         return Err(Failure::Interrupted);
     }
     Ok(matches!(child.try_wait(), Ok(None)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_py_gets_the_runs_sizes_as_its_options() {
-        let sizes = [("n", Value::from(5)), ("latency_ms", Value::from(0.2))];
-        assert_eq!(
-            arguments(&sizes, Some(2.0)),
-            ["--n", "5", "--latency-ms", "0.2", "--switch-interval", "2"]
-        );
-    }
-
-    #[test]
-    fn the_py_runs_the_modes_the_model_ran() {
-        assert_eq!(modes_argument("as", &["gather"]), Ok(vec!["--modes".into(), "gather".into()]));
-        let all = ["sequential", "processes", "interpreters", "rayon"];
-        assert_eq!(modes_argument("mp", &all), Ok(vec![]), "all of mp.py's: no --modes");
-        assert!(modes_argument("mp", &["rayon"]).unwrap_err().contains("none of the modes"));
-        assert_eq!(modes_argument("share", &["threads"]), Ok(vec![]));
-    }
 }
