@@ -6,7 +6,6 @@ the same options and the same JSON: `.ci/measure` and `--beside-cpython` under `
 Run: python2 cpu_example_py2.py [--n N] [--workers K] [--json]
 """
 
-import argparse
 import json
 import multiprocessing
 import os
@@ -16,6 +15,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 import clock_witness  # noqa: E402 New
+from py2 import Parser, positive, run  # noqa: E402 New
 
 
 def sum_of_squares(n):
@@ -58,25 +58,6 @@ def timed(function, *args):
     return result, time.time() - start
 
 
-def positive(text):
-    """New: a whole number from 1, or one line and exit 2 (argparse's own error)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("%r is not a whole number" % text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("%r: give 1 or more" % text)
-    return value
-
-
-class Parser(argparse.ArgumentParser):
-    """New: a bad option is one line on stderr and exit 2, as in the Rust programs."""
-
-    def error(self, message):
-        sys.stderr.write("%s: %s\n" % (self.prog, message))
-        sys.exit(2)
-
-
 def main():
     global sum_of_squares
     parser = Parser(description=__doc__.splitlines()[0])
@@ -106,4 +87,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run(main)  # New: main(), ending as the Rust programs do (py2.py)

@@ -6,11 +6,14 @@ JSON: `.ci/measure` and `--beside-cpython` under `--python 2.7`.
 Run: python2 share_py2.py [--workers K] [--increments N] [--json]
 """
 
-import argparse
 import json
+import os
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from py2 import Parser, positive, run  # noqa: E402 New
 
 counter = 0
 
@@ -26,9 +29,9 @@ def worker(increments):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=4, help="threads (default: 4)")
-    parser.add_argument("--increments", type=int, default=1000000, help="per thread (default: 1000000)")
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=positive, default=4, help="threads (default: 4)")
+    parser.add_argument("--increments", type=positive, default=1000000, help="per thread (default: 1000000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
 
@@ -50,4 +53,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run(main)  # New: main(), ending as the Rust programs do (py2.py)

@@ -101,6 +101,7 @@ fn run(cli: &Cli, program: &Program, event_loop: &Runtime) -> Result<Report, Fai
     let estimate = modes.iter().map(|m| m.estimate(tasks, delay, blocking_threads()));
     program.limit_time(estimate.sum(), "--tasks x --delay-ms");
     program.steps(modes.len());
+    program.modes_beside(&modes.iter().map(|mode| mode.name()).collect::<Vec<_>>());
     let mut report = Report::new("as")
         .natively("one thread, tokio's current-thread runtime")
         .speedup_over("sequential")

@@ -38,6 +38,8 @@ pub struct Program<'a> {
     progress: Progress,
     /// The CPython to run beside the model after the run (`--beside-cpython`).
     beside: Option<Plan>,
+    /// The program's name, with its subcommand ("mp count").
+    name: &'static str,
 }
 
 impl<'a> Program<'a> {
@@ -51,7 +53,7 @@ impl<'a> Program<'a> {
         if beside.as_ref().is_some_and(|plan| plan.clock) {
             cpython::clock::enable();
         }
-        Self { args, progress: Progress::new(args, name), beside }
+        Self { args, progress: Progress::new(args, name), beside, name }
     }
 
     /// The options every program shares.
@@ -62,6 +64,16 @@ impl<'a> Program<'a> {
     /// How many modes (or sweep points) the run has, for the progress line.
     pub fn steps(&self, steps: usize) {
         self.progress.set_steps(steps as u64 + u64::from(self.beside.is_some()));
+    }
+
+    /// With `--beside-cpython`, refuses before any work modes the `.py` has none of (`mp --modes
+    /// rayon`: mp.py has no rayon): one line, exit 2.
+    pub fn modes_beside(&self, modes: &[&str]) {
+        if self.beside.is_some()
+            && let Err(why) = cpython::modes_argument(self.name, modes)
+        {
+            usage_error(&why);
+        }
     }
 
     /// A size's default: the `.py`'s at CPython's pace (the GIL build), Rust's own, larger, at
@@ -118,7 +130,11 @@ impl<'a> Program<'a> {
         let own = self.beside.as_ref().filter(|plan| plan.free_threaded && !plan.clock);
         let own = own.and_then(|_| OwnSampler::start(cpython::PERIOD).ok());
         let outcome = threads::thread_start_as_failure(|| body(&self)).and_then(|outcome| outcome);
-        let own = own.and_then(OwnSampler::stop);
+        // Only the threads that attached to the interpreter, as CPython's side lists its own.
+        let attached = gil::global().map(|gil| gil.timeline().0).unwrap_or_default();
+        let own = own.and_then(OwnSampler::stop).map(|sampled| {
+            sampled.only(|name| name == "MainThread" || attached.iter().any(|a| a == name))
+        });
         let outcome = outcome.and_then(|report| self.beside_cpython(report, own));
         drop(self.progress); // the progress line is cleared before anything is printed
         let printed = outcome.map(|report| report::print(&report, self.args));

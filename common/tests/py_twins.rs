@@ -110,3 +110,27 @@ fn the_clock_witness_reads_every_64_iterations() {
         }
     }
 }
+
+/// The Python 2 twins keep the same promise: a bad size is one line and exit 2.
+#[test]
+fn the_python_2_twins_refuse_bad_input_in_one_line() {
+    let Some(root) = with_python3("the_python_2_twins_refuse_bad_input_in_one_line") else {
+        return;
+    };
+    let python2 = std::env::var("HOME").map(|h| format!("{h}/.pyenv/versions/2.7.18/bin/python"));
+    let Some(python2) = python2.ok().filter(|p| Path::new(p).exists()) else {
+        println!("SKIPPED the_python_2_twins_refuse_bad_input_in_one_line: no Python 2.7.18");
+        return;
+    };
+    let twins = [("cpu_example/cpu_example_py2.py", "--n"), ("share/share_py2.py", "--workers")];
+    for (script, size) in twins {
+        for bad in ["0", "-5", "x"] {
+            let output = Command::new(&python2).arg(root.join(script)).args([size, bad]).output();
+            let output = output.expect("starts");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{script} {size} {bad}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{script} {size} {bad}: {stderr}");
+            assert!(stderr.starts_with("error: "), "{script}: {stderr}");
+        }
+    }
+}

@@ -96,6 +96,7 @@ impl Cli {
         let iterations = modes.len() as u128 * u128::from(n) * u128::from(workers);
         program.limit(Loop::SumOfSquares, iterations, "--n x --workers");
         program.steps(modes.len());
+        program.modes_beside(&modes.iter().map(|mode| mode.name()).collect::<Vec<_>>());
         let processes = modes.contains(&Mode::Processes);
         let timeout = worker::timeout(self.timeout, processes, n, workers);
         Plan { n, workers, modes, timeout }
@@ -105,6 +106,16 @@ impl Cli {
 impl Mode {
     /// The four modes, in their order.
     pub const ALL: [Mode; 4] = [Mode::Sequential, Mode::Processes, Mode::Interpreters, Mode::Rayon];
+
+    /// Its name, as `--modes` and the report write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Sequential => "sequential",
+            Mode::Processes => "processes",
+            Mode::Interpreters => "interpreters",
+            Mode::Rayon => "rayon",
+        }
+    }
 }
 
 impl Cli {

@@ -519,3 +519,12 @@ fn a_thread_the_os_refuses_is_a_named_error_never_a_panic_or_a_hang() {
         ],
     );
 }
+
+/// mp.py has no rayon: `--modes rayon` beside CPython is refused before any work, exit 2, one
+/// line naming the modes it has.
+#[cfg(feature = "gil")]
+#[test]
+fn a_mode_the_py_has_not_is_refused_before_the_run() {
+    let args = ["--modes", "rayon", "--n", "1000", "--beside-cpython=/usr/bin/env"];
+    assert_refused(BIN, &args, 2, "none of the modes");
+}

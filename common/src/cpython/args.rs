@@ -31,7 +31,7 @@ fn py_modes(program: &str) -> Option<&'static [&'static str]> {
 
 /// `--modes` for the `.py`: the modes the model ran that the `.py` has, when they are not all
 /// of them; none of them is an error (`mp --modes rayon`: mp.py has no rayon).
-pub(super) fn modes_argument(program: &str, ran: &[&str]) -> Result<Vec<String>, String> {
+pub fn modes_argument(program: &str, ran: &[&str]) -> Result<Vec<String>, String> {
     let Some(known) = py_modes(program) else {
         return Ok(Vec::new());
     };

@@ -27,7 +27,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use args::{arguments, modes_argument};
+use args::arguments;
+pub use args::modes_argument;
 pub use find::plan;
 use find::{script, version_of};
 pub use run_state::OwnSampler;
@@ -84,6 +85,31 @@ impl Sampled {
             witness: Witness::Events,
             witness_cores: None,
         }
+    }
+
+    /// Only the rows `keep` names, renumbered in order: the model's process runs threads that
+    /// CPython's has no twin of (tokio's workers, the simulated devices, the progress line).
+    pub fn only(self, keep: impl Fn(&str) -> bool) -> Self {
+        let mut kept = 0;
+        let mut row = |name: &String| {
+            keep(name).then(|| {
+                kept += 1;
+                kept - 1
+            })
+        };
+        let rows: Vec<Option<usize>> = self.names.iter().map(&mut row).collect();
+        let mut timeline = if self.timeline.is_of_running_threads() {
+            Timeline::of_running_threads()
+        } else {
+            Timeline::new(true)
+        };
+        for event in self.timeline.events() {
+            if let Some(Some(row)) = rows.get(event.thread) {
+                timeline.push(*row, event.at_us, event.mark);
+            }
+        }
+        let names = self.names.into_iter().filter(|name| keep(name)).collect();
+        Self { names, timeline, ..self }
     }
 
     /// Samples a second.
@@ -268,4 +294,26 @@ fn running(child: &mut Child) -> Result<bool, Failure> {
         return Err(Failure::Interrupted);
     }
     Ok(matches!(child.try_wait(), Ok(None)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::Mark;
+
+    #[test]
+    fn only_the_rows_kept_stay_renumbered_in_order() {
+        let mut timeline = Timeline::of_running_threads();
+        for (row, at) in [(0, 10), (1, 20), (2, 30)] {
+            timeline.push(row, at, Mark::Holding);
+        }
+        let names = ["MainThread", "tokio-rt-worker", "Thread-1"].map(String::from).to_vec();
+        let sampled = Sampled { witness: Witness::RunState, ..Sampled::events(names, timeline) };
+        let kept = sampled.only(|name| !name.starts_with("tokio"));
+        assert_eq!(kept.names, ["MainThread", "Thread-1"]);
+        let rows: Vec<(usize, u64)> =
+            kept.timeline.events().iter().map(|e| (e.thread, e.at_us)).collect();
+        assert_eq!(rows, [(0, 10), (1, 30)]);
+        assert!(kept.timeline.is_of_running_threads());
+    }
 }
