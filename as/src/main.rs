@@ -38,6 +38,7 @@ use common::error::Failure;
 use common::gil;
 use common::program::Program;
 use common::report::{Report, Run};
+use common::tr;
 use event_loop::{blocking_threads, event_loop};
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
@@ -103,7 +104,7 @@ fn run(cli: &Cli, program: &Program, event_loop: &Runtime) -> Result<Report, Fai
     program.steps(modes.len());
     program.modes_beside(&modes.iter().map(|mode| mode.name()).collect::<Vec<_>>());
     let mut report = Report::new("as")
-        .natively("one thread, tokio's current-thread runtime")
+        .natively("natively-tokio")
         .speedup_over("sequential")
         .size("tasks", tasks)
         .size("delay_ms", cli.delay_ms);
@@ -123,18 +124,8 @@ fn run(cli: &Cli, program: &Program, event_loop: &Runtime) -> Result<Report, Fai
 
 // New (not in as.py, which prints one fixed line): what this run's numbers show.
 fn conclusion(report: &Report) -> String {
-    format!(
-        "This run took: {}. Awaited waits overlap on one thread (sequential takes one wait per \
-         task, gather about one in all); a task that blocks inside async code blocks every task, \
-         unless the blocking call runs on another thread (spawn_blocking).{}",
-        report.quote("waits", "waits"),
-        if gil::free_threaded() {
-            " Free-threaded 3.13t changes nothing here: asyncio runs its tasks on one thread, GIL \
-             or not."
-        } else {
-            ""
-        }
-    )
+    let why = if gil::free_threaded() { tr!("as-free-threaded") } else { String::new() };
+    tr!("as-waits", waits = report.quote("waits", &tr!("unit-waits")), why = why)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::time::Duration;
 use common::gil;
 use common::latency::Latencies;
 use common::report::{Report, Run};
+use common::tr;
 use common::usage::Measured;
 
 /// The report's heading: the sizes, and speedups relative to sequential.
@@ -27,17 +28,12 @@ pub fn run(name: &'static str, seconds: Measured, delay: Duration, done: Latenci
 
 /// What this run's numbers show.
 pub fn conclusion(report: &Report) -> String {
-    format!(
-        "This run took: {}. One after the other the waits add up; in threads they overlap, and \
-         the run takes about one wait{}.",
-        report.quote("waits", "waits"),
-        if gil::under_gil() {
-            ", even under the GIL: a waiting thread has released it"
-        } else if gil::free_threaded() {
-            ", as on any CPython: free-threaded 3.13t has no GIL, and waiting threads never needed \
-             one"
-        } else {
-            ""
-        }
-    )
+    let why = if gil::under_gil() {
+        tr!("base-under-gil")
+    } else if gil::free_threaded() {
+        tr!("base-free-threaded")
+    } else {
+        String::new()
+    };
+    tr!("base-waits", waits = report.quote("waits", &tr!("unit-waits")), why = why)
 }

@@ -23,6 +23,12 @@ pub struct CommonArgs {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// The language of the header, the table, the conclusion and the run's errors: en or fr
+    /// [default: fr if LC_ALL, LC_MESSAGES or LANG starts with fr, else en]; --json and --help
+    /// stay the same in every language
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
+
     /// CPython's `sys.setswitchinterval`, in milliseconds: how long a thread waits for the GIL
     /// before asking the holder to drop it; at least 0.001 (1 µs), at most 10000 (needs --features
     /// gil) [default: 5]

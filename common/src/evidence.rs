@@ -4,6 +4,7 @@
 //! of the machine used ([`crate::usage`]), never from a speedup alone, which a busy machine
 //! changes.
 
+use crate::lang::num;
 use crate::report::Run;
 
 /// What `workers` CPU-bound workers did with the machine's cores, as measured.
@@ -67,9 +68,12 @@ impl Parallel {
     /// threads got 1.10".
     pub fn crowded_clause(self, who: &str, cores: u64) -> Option<String> {
         match self {
-            Parallel::Crowded { used, other } => Some(format!(
-                "the rest of the machine kept {other:.1} of the {cores} cores busy, and {who} got \
-                 {used:.2}: this run cannot show more (run it again on an idle machine)"
+            Parallel::Crowded { used, other } => Some(crate::tr!(
+                "crowded",
+                other = num(other, 1),
+                cores = cores,
+                who = who,
+                used = num(used, 2)
             )),
             _ => None,
         }
@@ -82,13 +86,15 @@ impl Parallel {
     pub fn said(self, who: &str, cores: u64) -> String {
         match self {
             Parallel::AtOnce { used } => {
-                format!("{who} ran on the {cores} cores at once ({used:.2} cores busy)")
+                crate::tr!("said-at-once", who = who, cores = cores, used = num(used, 2))
             }
-            Parallel::TookTurns { used } => format!("{who} took turns ({used:.2} cores busy)"),
-            Parallel::Partly { used } => format!("{who} kept only {used:.2} cores busy"),
+            Parallel::TookTurns { used } => {
+                crate::tr!("said-turns", who = who, used = num(used, 2))
+            }
+            Parallel::Partly { used } => crate::tr!("said-partly", who = who, used = num(used, 2)),
             Parallel::Crowded { .. } => self.crowded_clause(who, cores).unwrap_or_default(),
-            Parallel::Alone => format!("{who} had nothing to run at once"),
-            Parallel::Unknown => format!("{who}' CPU time was not measured"),
+            Parallel::Alone => crate::tr!("said-alone", who = who),
+            Parallel::Unknown => crate::tr!("said-unknown", who = who),
         }
     }
 }

@@ -21,6 +21,7 @@
 //! * [`output`]: every line printed, and what happens when a write fails;
 //! * [`resources`]: peak memory and the open-file limit, from `/proc`;
 //! * [`interrupt`]: Ctrl-C, as a terminal sends it;
+//! * [`lang`]: the language the programs speak (English, or French: `--lang`, the locale);
 //! * [`progress`]: a line on a terminal's stderr while a long run goes on;
 //! * [`cli`]: the options every program shares, the limits, and how bad input fails;
 //! * `plot` (feature `plot`, for `.ci/measure --sweep`): the sweeps' charts, as SVG;
@@ -38,6 +39,7 @@ pub mod faults;
 pub mod gil;
 pub mod interpreters;
 pub mod interrupt;
+pub mod lang;
 pub mod latency;
 pub mod load;
 pub mod output;

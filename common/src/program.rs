@@ -48,6 +48,7 @@ impl<'a> Program<'a> {
     /// subcommand, "base convoy"); with `--beside-cpython`, finds the CPython and the `.py` to
     /// run after the model, or refuses before any work.
     pub fn start(name: &'static str, args: &'a CommonArgs) -> Self {
+        crate::lang::choose(args.lang);
         install_gil(args, name);
         let beside = cpython::plan(args, name);
         if beside.as_ref().is_some_and(|plan| plan.clock) {

@@ -22,14 +22,17 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("common is in the workspace").into()
 }
 
-/// Every reader's page: the guide, and each crate's README.md.
+/// Every reader's page: the guide, and each crate's README.md, in English and in French
+/// (README.fr.md).
 fn pages() -> Vec<PathBuf> {
     let root = root();
-    let mut pages = vec![root.join("README.md")];
+    let mut pages = vec![root.join("README.md"), root.join("README.fr.md")];
     for entry in fs::read_dir(&root).expect("the workspace can be read") {
-        let page = entry.expect("a folder entry").path().join("README.md");
-        if page.is_file() {
-            pages.push(page);
+        let folder = entry.expect("a folder entry").path();
+        for page in [folder.join("README.md"), folder.join("README.fr.md")] {
+            if page.is_file() {
+                pages.push(page);
+            }
         }
     }
     pages.sort();

@@ -5,7 +5,9 @@
 use common::cli;
 use common::evidence::Parallel;
 use common::gil::{self, PythonVersion};
+use common::lang::num;
 use common::report::Report;
+use common::tr;
 
 /// One sentence on what this run's numbers show.
 pub fn conclusion(report: &Report, workers: u64) -> String {
@@ -25,53 +27,42 @@ fn explain(
     threads: Parallel,
 ) -> String {
     let measured = if speedup >= 1.15 {
-        format!("The threads were {speedup:.2}x faster than sequential")
+        tr!("threads-faster", speedup = num(speedup, 2))
     } else if speedup <= 0.87 {
-        let slower = 1.0 / speedup;
-        format!("The threads were {slower:.2}x slower than sequential")
+        tr!("threads-slower", slower = num(1.0 / speedup, 2))
     } else {
-        format!("The threads took about the same time as sequential ({speedup:.2}x)")
+        tr!("threads-same", speedup = num(speedup, 2))
     };
-    let used =
-        threads.used().map_or_else(String::new, |u| format!(" (they kept {u:.2} cores busy)"));
-    let why = if let Some(clause) = threads.crowded_clause("the threads", cores) {
-        format!(": {clause}.")
+    let used = threads.used().map_or_else(String::new, |u| tr!("cpu-they-kept", used = num(u, 2)));
+    let why = if let Some(clause) = threads.crowded_clause(&tr!("who-threads"), cores) {
+        tr!("colon-clause", clause = clause)
     } else if threads == Parallel::Alone {
-        if workers == 1 {
-            ": one worker, nothing to run in parallel.".to_string()
-        } else {
-            format!(": {cores} core, nothing to run in parallel.")
-        }
+        if workers == 1 { tr!("cpu-one-worker") } else { tr!("cpu-one-core", cores = cores) }
     } else {
         match (version, threads) {
-            (None, Parallel::AtOnce { .. }) => format!(
-                ": Rust has no GIL, so the {workers} threads ran on the {cores} cores at once{used}."
+            (None, Parallel::AtOnce { .. }) => {
+                tr!("cpu-rust", workers = workers, cores = cores, used = used)
+            }
+            (Some(PythonVersion::V3_13t), Parallel::AtOnce { .. }) => {
+                tr!("cpu-free-threaded", workers = workers, cores = cores, used = used)
+            }
+            (None | Some(PythonVersion::V3_13t), _) => tr!(
+                "cpu-no-gil-partly",
+                used = threads.used().map_or_else(|| tr!("some"), |u| num(u, 2))
             ),
-            (Some(PythonVersion::V3_13t), Parallel::AtOnce { .. }) => format!(
-                ": free-threaded CPython 3.13t has no GIL, so the {workers} threads ran on the \
-                 {cores} cores at once{used}, as Rust's do."
+            (Some(PythonVersion::V2_7), _) => tr!(
+                "cpu-old-gil",
+                used = threads
+                    .used()
+                    .map_or_else(String::new, |u| tr!("cpu-old-gil-used", used = num(u, 2)))
             ),
-            (None | Some(PythonVersion::V3_13t), _) => format!(
-                ": with no GIL the threads could run at once, yet they kept only {} cores busy, \
-                 the rest of the machine being idle enough.",
-                threads.used().map_or_else(|| "some".to_string(), |u| format!("{u:.2}"))
-            ),
-            (Some(PythonVersion::V2_7), _) => format!(
-                ": under CPython 2's old GIL the holder releases it every 100 ticks and takes it \
-                 straight back, while the other threads wake up on other cores for nothing{}.",
-                threads.used().map_or_else(String::new, |u| format!(
-                    " (the threads kept {u:.2} cores busy for one core's work)"
-                ))
-            ),
-            (Some(_), _) if speedup >= 1.15 => format!(
-                ": under the GIL only one thread runs Python code at a time{used}, so this gain is \
-                 not the threads' (a run of a few switch intervals shows noise: try a larger --n)."
-            ),
-            (Some(_), _) => format!(
-                ": under the GIL only one thread runs Python code at a time{}, so for CPU-bound \
-                 work threads are no faster (like python3 cpu_example.py).",
-                threads.used().map_or_else(String::new, |u| format!(
-                    ": the {workers} threads kept {u:.2} cores busy between them"
+            (Some(_), _) if speedup >= 1.15 => tr!("cpu-gil-noise", used = used),
+            (Some(_), _) => tr!(
+                "cpu-gil",
+                used = threads.used().map_or_else(String::new, |u| tr!(
+                    "cpu-gil-used",
+                    workers = workers,
+                    used = num(u, 2)
                 ))
             ),
         }
@@ -82,6 +73,7 @@ fn explain(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use common::lang::{Lang, with_lang};
 
     /// Each conclusion from its evidence: the build, the speedup, the cores used and the rest of
     /// the machine's work, case by case, with no run and no clock.
@@ -134,13 +126,28 @@ mod tests {
             (1.30, None, Parallel::Partly { used: 1.3 }, &["kept only 1.30 cores busy"]),
         ];
         for (speedup, version, threads, says) in cases {
-            let sentence = explain(speedup, 2, 2, version, threads);
+            let sentence = with_lang(Lang::En, || explain(speedup, 2, 2, version, threads));
             for part in says {
                 assert!(sentence.contains(part), "{part:?} missing from: {sentence}");
             }
             let claims_both_cores = sentence.contains("cores at once");
             assert_eq!(claims_both_cores, matches!(threads, Parallel::AtOnce { .. }), "{sentence}");
         }
-        assert!(explain(1.0, 1, 2, None, Parallel::Alone).contains("one worker"));
+        let alone = with_lang(Lang::En, || explain(1.0, 1, 2, None, Parallel::Alone));
+        assert!(alone.contains("one worker"), "{alone}");
+    }
+
+    /// The same evidence concludes in French, its numbers written the French way.
+    #[test]
+    fn a_french_run_concludes_in_french() {
+        let v312 = Some(PythonVersion::V3_12);
+        let at_once = || explain(1.85, 2, 2, None, Parallel::AtOnce { used: 1.84 });
+        let sentence = with_lang(Lang::Fr, at_once);
+        assert!(sentence.contains("1,85 fois plus rapides"), "{sentence}");
+        assert!(sentence.contains("sur les 2 cœurs à la fois (ils ont occupé 1,84 cœurs)"));
+        let turns = || explain(1.0, 2, 2, v312, Parallel::TookTurns { used: 1.0 });
+        let sentence = with_lang(Lang::Fr, turns);
+        assert!(sentence.contains("un seul fil d'exécution à la fois"), "{sentence}");
+        assert!(sentence.contains("1,00 cœurs à eux tous"), "{sentence}");
     }
 }

@@ -5,7 +5,9 @@
 use common::cli;
 use common::evidence::Parallel;
 use common::gil;
+use common::lang::num;
 use common::report::Report;
+use common::tr;
 
 /// The build a run was made in, as far as the conclusion cares.
 #[derive(Clone, Copy, PartialEq)]
@@ -24,75 +26,71 @@ pub fn conclusion(report: &Report, workers: u64) -> String {
 
 fn explain(report: &Report, workers: u64, cores: u64, build: Build) -> String {
     if report.runs.first().is_none_or(|r| r.mode != "sequential") {
-        return "Every mode gave the exact total (add sequential to --modes to compare times)."
-            .to_string();
+        return tr!("mp-no-sequential");
     }
     let ran = |mode: &str| report.runs.iter().any(|r| r.mode == mode);
     let speedup = |mode: &str| ran(mode).then(|| report.speedup(mode, "sequential"));
     let parallel = |mode: &str| Parallel::of(report.run(mode), workers, cores);
-    let own_gil = if build.gil { " and its own GIL" } else { "" };
+    let own_gil = if build.gil { tr!("mp-own-gil") } else { String::new() };
     let mut sentences = Vec::new();
     if let Some(x) = speedup("processes") {
         let how = parallel("processes");
-        let used =
-            how.used().map_or_else(String::new, |u| format!(" (they kept {u:.2} cores busy)"));
+        let used = how.used().map_or_else(String::new, |u| tr!("mp-kept", used = num(u, 2)));
+        let (slower, x) = (x < 1.0, num(x, 2));
+        let clause = how.crowded_clause(&tr!("who-processes"), cores);
         sentences.push(match how {
-            Parallel::Crowded { .. } => format!(
-                "{workers} processes were {x:.2}x as fast as sequential: {}.",
-                how.crowded_clause("the processes", cores).unwrap_or_default()
+            Parallel::Crowded { .. } => tr!(
+                "mp-processes-crowded",
+                workers = workers,
+                x = x,
+                clause = clause.unwrap_or_default()
             ),
-            Parallel::AtOnce { .. } if x >= 1.0 => format!(
-                "{workers} processes were {x:.2}x as fast as sequential: each has its own \
-                 memory{own_gil}, so they ran on the {cores} cores at once{used}, paying for their \
-                 start."
+            Parallel::AtOnce { .. } if !slower => tr!(
+                "mp-processes-at-once",
+                workers = workers,
+                x = x,
+                own_gil = own_gil.as_str(),
+                cores = cores,
+                used = used
             ),
-            _ if x < 1.0 => format!(
-                "{workers} processes were slower than sequential ({x:.2}x){used}: at this --n, \
-                 starting them cost more than the work they shared."
-            ),
-            Parallel::Alone => format!(
-                "The processes were {x:.2}x as fast as sequential: with {workers} worker(s) on \
-                 {cores} core(s), nothing could run at once."
-            ),
-            _ => format!(
-                "{workers} processes were {x:.2}x as fast as sequential, and kept only {} cores \
-                 busy: each has its own memory{own_gil}, but they did not all run at once.",
-                how.used().map_or_else(|| "some".to_string(), |u| format!("{u:.2}"))
+            _ if slower => tr!("mp-processes-slower", workers = workers, x = x, used = used),
+            Parallel::Alone => {
+                tr!("mp-processes-alone", x = x, workers = workers, cores = cores)
+            }
+            _ => tr!(
+                "mp-processes-partly",
+                workers = workers,
+                x = x,
+                used = how.used().map_or_else(|| tr!("some"), |u| num(u, 2)),
+                own_gil = own_gil.as_str()
             ),
         });
     }
     if let Some(x) = speedup("interpreters") {
         let how = parallel("interpreters");
-        let used = how.used().map_or_else(String::new, |u| format!(", keeping {u:.2} cores busy"));
-        sentences.push(match how.crowded_clause("the interpreters", cores) {
-            Some(clause) => format!("{workers} interpreters were {x:.2}x as fast: {clause}."),
-            None if build.gil => format!(
-                "{workers} interpreters, one GIL each, were {x:.2}x as fast{used}, in one process \
-                 and with no process to start."
-            ),
-            None => format!(
-                "{workers} interpreters were {x:.2}x as fast{used}: with no GIL, plain threads."
-            ),
+        let used = how.used().map_or_else(String::new, |u| tr!("mp-keeping", used = num(u, 2)));
+        let x = num(x, 2);
+        sentences.push(match how.crowded_clause(&tr!("who-interpreters"), cores) {
+            Some(clause) => {
+                tr!("mp-interpreters-crowded", workers = workers, x = x, clause = clause)
+            }
+            None if build.gil => tr!("mp-interpreters-gil", workers = workers, x = x, used = used),
+            None => tr!("mp-interpreters", workers = workers, x = x, used = used),
         });
     }
     if let Some(x) = speedup("rayon") {
+        let x = num(x, 2);
         sentences.push(if build.paced {
-            format!(
-                "rayon's {x:.2}x is not a like-for-like figure: its loop runs at Rust's speed even \
-                 in this build (no GIL, no CPython pace), against the others at CPython's; it \
-                 compares Rust with the imitated CPython, not threads with processes."
-            )
+            tr!("mp-rayon-paced", x = x)
         } else {
-            match parallel("rayon").crowded_clause("rayon's threads", cores) {
-                Some(clause) => format!("rayon was {x:.2}x as fast: {clause}."),
-                None => format!(
-                    "rayon ({x:.2}x) needs no processes: Rust threads have no GIL to escape."
-                ),
+            match parallel("rayon").crowded_clause(&tr!("who-rayon"), cores) {
+                Some(clause) => tr!("mp-rayon-crowded", x = x, clause = clause),
+                None => tr!("mp-rayon", x = x),
             }
         });
     }
     if sentences.is_empty() {
-        sentences.push("Only sequential ran: nothing to compare it with.".to_string());
+        sentences.push(tr!("mp-only-sequential"));
     }
     sentences.join(" ")
 }

@@ -32,9 +32,11 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use args::Cli;
 use common::cli;
 use common::gil::{self, Loop, Python, PythonVersion};
+use common::lang::num;
 use common::program::Program;
 use common::report::{Report, Run};
 use common::threads::python_threads;
+use common::tr;
 
 /// `counter += 1`: LOAD_GLOBAL, then BINARY_OP, then STORE_GLOBAL.
 fn increment(counter: &AtomicU64, py: Python<'_>) {
@@ -82,36 +84,23 @@ fn main() -> ExitCode {
 // New (not in share.py, which prints the counts only): what this run's numbers show.
 /// One sentence on what the numbers show.
 fn conclusion(lost: u64, expected: u64) -> String {
-    let share = 100.0 * lost as f64 / expected as f64;
+    let share = num(100.0 * lost as f64 / expected as f64, 1);
     match gil::global().map(|g| g.config().version) {
-        None if lost > 0 => format!(
-            "{lost} of {expected} updates were lost ({share:.1}%): the threads ran at the same time, \
-             and a write made between another thread's read and write was overwritten."
-        ),
-        None => "No update was lost this time, but only by luck: the read and the write are still \
-                 two steps (more threads or increments will show it)."
-            .to_string(),
-        Some(PythonVersion::V3_13t) if lost > 0 => format!(
-            "{lost} of {expected} updates were lost ({share:.1}%): free-threaded CPython 3.13t has \
-             no GIL, so the threads ran at the same time, as Rust's do, and the race that 3.10 to \
-             3.12 hid is back. share2's lock is the fix."
-        ),
-        Some(PythonVersion::V3_12) if lost == 0 => {
-            "No update was lost: since CPython 3.10 a thread lets go of the GIL only at a backward \
-             jump or a call, never between the read and the write of counter += 1. The race is \
-             hidden, not fixed (see share2, and --python 3.9)."
-                .to_string()
+        None if lost > 0 => {
+            tr!("share-lost-native", lost = lost, expected = expected, share = share)
         }
-        Some(version) if lost > 0 => format!(
-            "{lost} of {expected} updates were lost ({share:.1}%): CPython {} can hand the GIL over \
-             between the read and the write of counter += 1; the other threads' increments made \
-             meanwhile are overwritten.",
-            version.as_str()
+        None => tr!("share-luck-native"),
+        Some(PythonVersion::V3_13t) if lost > 0 => {
+            tr!("share-lost-free-threaded", lost = lost, expected = expected, share = share)
+        }
+        Some(PythonVersion::V3_12) if lost == 0 => tr!("share-hidden"),
+        Some(version) if lost > 0 => tr!(
+            "share-lost-gil",
+            lost = lost,
+            expected = expected,
+            share = share,
+            version = version.as_str()
         ),
-        Some(version) => format!(
-            "No update was lost this time under CPython {}: the run was too short for the GIL to \
-             change hands between a read and its write (try more --increments).",
-            version.as_str()
-        ),
+        Some(version) => tr!("share-luck-gil", version = version.as_str()),
     }
 }

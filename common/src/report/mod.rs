@@ -3,6 +3,7 @@
 
 mod print;
 
+use crate::lang::num;
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
@@ -107,7 +108,7 @@ impl Report {
             baseline: None,
             transcript: String::new(),
             conclusion: String::new(),
-            natively: "native Rust threads",
+            natively: "natively-rust",
             beside: None,
         }
     }
@@ -126,7 +127,8 @@ impl Report {
         self
     }
 
-    /// What runs the work without a GIL, if not native threads: "one thread, tokio's …".
+    /// What runs the work without a GIL, if not native threads: the id of its message in
+    /// `common/locales` ("natively-tokio").
     pub fn natively(mut self, what: &'static str) -> Self {
         self.natively = what;
         self
@@ -170,7 +172,7 @@ impl Report {
             .iter()
             .filter_map(|run| {
                 let value = run.field(key)?.as_f64()?;
-                Some(format!("{} {value:.1} {unit}", run.mode))
+                Some(crate::tr!("quote", mode = run.mode, value = num(value, 1), unit = unit))
             })
             .collect();
         quoted.join(", ")
@@ -238,13 +240,18 @@ impl Report {
             .iter()
             .enumerate()
             .map(|(i, (mode, cores))| match i {
-                0 => format!("{cores:.1} of the {} cores busy during {mode}", crate::cli::cores()),
-                _ => format!("{cores:.1} during {mode}"),
+                0 => crate::tr!(
+                    "busy-first",
+                    cores = num(*cores, 1),
+                    total = crate::cli::cores(),
+                    mode = *mode
+                ),
+                _ => crate::tr!("busy-next", cores = num(*cores, 1), mode = *mode),
             })
             .collect();
-        let load =
-            usage::load_average().map_or_else(String::new, |l| format!(" (load average {l:.2})"));
-        Some(format!("Meanwhile the rest of the machine kept {}{load}.", during.join(", ")))
+        let load = usage::load_average()
+            .map_or_else(String::new, |l| crate::tr!("busy-load", load = num(l, 2)));
+        Some(crate::tr!("busy-line", during = during.join(", "), load = load))
     }
 
     /// The table, without the header and the conclusion.
@@ -261,36 +268,34 @@ impl Report {
             .baseline
             .filter(|_| self.runs.len() >= 2)
             .and_then(|mode| self.runs.iter().find(|r| r.mode == mode));
-        let mut fixed = vec!["mode".to_string(), "seconds".to_string()];
+        let mut fixed = vec![crate::tr!("column-mode"), crate::tr!("column-seconds")];
         if let Some(baseline) = baseline {
-            fixed.push(format!("speedup vs {}", baseline.mode));
+            fixed.push(crate::tr!("column-speedup", baseline = baseline.mode));
         }
         let measured = self.runs.iter().any(|run| run.usage.is_some());
         if measured {
-            fixed.extend(["cpu_s".to_string(), "cores_used".to_string()]);
+            fixed.extend([crate::tr!("column-cpu"), crate::tr!("column-cores")]);
         }
         let mut rows: Vec<Vec<String>> =
-            vec![fixed.into_iter().chain(columns.iter().map(|c| c.to_string())).collect()];
+            vec![fixed.into_iter().chain(columns.iter().map(|c| header_of(c))).collect()];
         for run in &self.runs {
-            let mut row = vec![run.mode.to_string(), format!("{:.3}", run.seconds)];
+            let mut row = vec![run.mode.to_string(), num(run.seconds, 3)];
             if let Some(baseline) = baseline {
                 row.push(if run.seconds > 0.0 {
-                    format!("{:.2}x", baseline.seconds / run.seconds)
+                    format!("{}x", num(baseline.seconds / run.seconds, 2))
                 } else {
                     "-".to_string()
                 });
             }
             if measured {
                 let usage = run.usage.as_ref();
-                row.push(usage.map_or_else(String::new, |u| format!("{:.3}", u.cpu_seconds())));
-                row.push(usage.map_or_else(String::new, |u| format!("{:.2}", u.cores_used())));
+                row.push(usage.map_or_else(String::new, |u| num(u.cpu_seconds(), 3)));
+                row.push(usage.map_or_else(String::new, |u| num(u.cores_used(), 2)));
             }
             for column in &columns {
                 row.push(match run.field(column) {
                     Some(Value::String(s)) => s.clone(),
-                    Some(Value::Number(n)) if n.is_f64() => {
-                        format!("{:.3}", n.as_f64().unwrap_or(0.0))
-                    }
+                    Some(Value::Number(n)) if n.is_f64() => num(n.as_f64().unwrap_or(0.0), 3),
                     Some(value) => value.to_string(),
                     None => String::new(),
                 });
@@ -327,6 +332,12 @@ fn align(rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A column named after its JSON key: its header in the chosen language, where one is written
+/// (`column-KEY` in `common/locales`), else the key.
+fn header_of(key: &str) -> String {
+    crate::lang::tr_or(&format!("column-{key}"), key)
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use std::borrow::Cow;
 use super::{Report, profile};
 use crate::cli::CommonArgs;
 use crate::gil::{Gil, Pace, PythonVersion};
+use crate::lang::{self, Lang, num};
 use crate::timeline::{MAX_TRACE_EVENTS, Process, Timeline, render_svgs, write_trace};
-use crate::{gil, out, outln};
+use crate::{gil, out, outln, tr};
 
 /// Prints the report: the JSON object with `--json`, else a header, the table, what the GIL did
 /// (with `--features gil`), the conclusion, and the timeline if asked for. A write that fails
@@ -32,14 +33,15 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
         }
         if let Some(gil) = gil::global().filter(|g| g.config().version.has_gil()) {
             let s = gil.stats();
-            outln!(
-                "GIL: {} switches, {} drop requests; waits to take it p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
-                s.switches,
-                s.drop_requests,
-                s.wait_p50_ms,
-                s.wait_p99_ms,
-                s.wait_max_ms
+            let line = tr!(
+                "gil-line",
+                switches = s.switches,
+                requests = s.drop_requests,
+                p50 = num(s.wait_p50_ms, 3),
+                p99 = num(s.wait_p99_ms, 3),
+                max = num(s.wait_max_ms, 3)
             );
+            outln!("{line}");
         }
         outln!("{conclusion}");
         if let Some(drawing) = &drawing {
@@ -147,27 +149,28 @@ fn header(report: &Report) -> String {
         .collect();
     let gil = match gil::global() {
         Some(gil) if !gil.config().version.has_gil() => {
-            format!("free-threaded CPython 3.13t model: no GIL, {}", pace(gil))
+            tr!("header-free-threaded", pace = pace(gil))
         }
-        Some(gil) => format!(
-            "simulated GIL of CPython {}, {}, {}",
-            gil.config().version.as_str(),
-            interval(gil),
-            pace(gil)
+        Some(gil) => tr!(
+            "header-gil",
+            version = gil.config().version.as_str(),
+            interval = interval(gil),
+            pace = pace(gil)
         ),
-        None => format!("no GIL: {}", report.natively),
+        None => tr!("header-no-gil", natively = tr!(report.natively)),
     };
     let busy = match crate::load::busy_cores() {
         0 => String::new(),
-        n => format!(" ({n} kept busy by another program, --busy-cores)"),
+        n => tr!("header-busy", n = n),
     };
-    format!(
-        "{} ({}) — {} build, {}, {} cores{busy}",
-        report.program,
-        sizes.join(", "),
-        profile(),
-        gil,
-        crate::cli::cores()
+    tr!(
+        "header",
+        program = report.program,
+        sizes = sizes.join(", "),
+        profile = profile(),
+        gil = gil,
+        cores = crate::cli::cores(),
+        busy = busy
     )
 }
 
@@ -176,15 +179,19 @@ fn header(report: &Report) -> String {
 fn interval(gil: &Gil) -> String {
     let config = gil.config();
     match config.version {
-        PythonVersion::V2_7 => format!("check interval {} ticks", config.check_interval),
-        _ => format!("switch interval {} ms", config.switch_interval.as_secs_f64() * 1000.0),
+        PythonVersion::V2_7 => tr!("interval-check", ticks = config.check_interval),
+        _ => {
+            let ms = (config.switch_interval.as_secs_f64() * 1000.0).to_string();
+            let ms = if lang::current() == Lang::Fr { ms.replace('.', ",") } else { ms };
+            tr!("interval-switch", ms = ms)
+        }
     }
 }
 
 /// Whose speed the loops ran at, for the header.
-fn pace(gil: &Gil) -> &'static str {
+fn pace(gil: &Gil) -> String {
     match gil.config().pace {
-        Pace::Cpython => "at CPython's pace",
-        Pace::Native => "at Rust's pace (--pace native)",
+        Pace::Cpython => tr!("pace-cpython"),
+        Pace::Native => tr!("pace-native"),
     }
 }
