@@ -17,6 +17,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from usage import Parser, cpu_words, interval_ms, load_average, measured, modes, positive, run  # noqa: E402 New
+from messages import tr  # noqa: E402 New
 
 
 async def task(delay):
@@ -78,7 +79,7 @@ def main():
     else:
         for run in runs:
             print(f"{run['mode']:<15}  {run['seconds']:6.3f} s  ({cpu_words(run)})")
-        print("Awaited waits overlap; a blocking call inside a coroutine blocks every task.")
+        print(tr("py-as"))  # New: in the locale's language (messages.py)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from usage import Parser, cpu_words, interval_ms, load_average, measured, modes, positive, run  # noqa: E402 New
+from messages import tr  # noqa: E402 New
 
 
 def task(delay):
@@ -77,7 +78,7 @@ def main():
     else:
         for run in runs:
             print(f"{run['mode']:<10}  {run['seconds']:6.3f} s  ({cpu_words(run)})")
-        print("Sleeping releases the GIL: the threads wait at the same time.")
+        print(tr("py-base"))  # New: in the locale's language (messages.py)
 
 
 if __name__ == "__main__":

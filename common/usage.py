@@ -12,6 +12,8 @@ import os
 import sys
 import time
 
+from messages import choose, num, tr
+
 # Modes shorter than this are too short for /proc/stat's 10 ms ticks to tell the machine's work.
 MACHINE_WINDOW = 0.25
 # From how many cores of other work a mode's machine is named as busy.
@@ -77,11 +79,12 @@ def busy_line(runs):
     others = [(run["mode"], run["other_cores"]) for run in runs if "other_cores" in run]
     if not any(cores >= BUSY for _, cores in others):
         return None
-    during = [f"{cores:.1f}" + (f" of the {os.cpu_count()} cores busy" if i == 0 else "")
-              + f" during {mode}" for i, (mode, cores) in enumerate(others)]
+    during = [tr("busy-first", cores=num(cores, 1), total=os.cpu_count(), mode=mode) if i == 0
+              else tr("busy-next", cores=num(cores, 1), mode=mode)
+              for i, (mode, cores) in enumerate(others)]
     load = load_average()
-    load = f" (load average {load:.2f})" if load is not None else ""
-    return f"Meanwhile the rest of the machine kept {', '.join(during)}{load}."
+    load = tr("busy-load", load=num(load, 2)) if load is not None else ""
+    return tr("busy-line", during=", ".join(during), load=load)
 
 
 def said(run, workers, who):
@@ -89,33 +92,43 @@ def said(run, workers, who):
     cores = os.cpu_count() or 1
     used, other = run["cores_used"], run.get("other_cores")
     if min(workers, cores) <= 1:
-        return f"{who} had nothing to run at once"
+        return tr("said-alone", who=who)
     if used >= 0.75 * min(workers, cores):
-        return f"{who} ran on the {cores} cores at once ({used:.2f} cores busy)"
+        return tr("said-at-once", who=who, cores=cores, used=num(used, 2))
     if other is not None and other >= 0.5:
-        return (f"the rest of the machine kept {other:.1f} of the {cores} cores busy, and {who} "
-                f"got {used:.2f}: this run cannot show more")
+        return tr("crowded", other=num(other, 1), cores=cores, who=who, used=num(used, 2))
     if used <= 1.25:
-        return f"{who} took turns ({used:.2f} cores busy)"
-    return f"{who} kept only {used:.2f} cores busy"
+        return tr("said-turns", who=who, used=num(used, 2))
+    return tr("said-partly", who=who, used=num(used, 2))
 
 
 def cpu_words(run):
     """The run's CPU time in a few words: "0.412 cpu s, 0.98 cores used"."""
-    return f"{run['cpu_seconds']:.3f} cpu s, {run['cores_used']:.2f} cores used"
+    return tr("py-cpu-words", cpu=num(run["cpu_seconds"], 3), cores=num(run["cores_used"], 2))
 
 
 def table_line(run, baseline_seconds, width):
     """A run's line: its mode, wall time, speedup over the baseline, CPU time and cores used."""
     speedup = baseline_seconds / run["seconds"] if run["seconds"] > 0 else float("inf")
-    return (f"{run['mode']:<{width}}  {run['seconds']:7.3f} s  {speedup:5.2f}x  "
-            f"{run['cpu_seconds']:6.3f} cpu s  {run['cores_used']:4.2f} cores used")
+    return (f"{run['mode']:<{width}}  {num(run['seconds'], 3):>7} s  {num(speedup, 2):>5}x  "
+            + tr("py-cpu-words", cpu=f"{num(run['cpu_seconds'], 3):>6}", cores=num(run["cores_used"], 2)))
 
 
 # New (not in the original course): the promises the Rust programs keep, kept by the .py too.
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but bad input is one line on stderr and exit 2, as in the Rust programs."""
+    """argparse, but bad input is one line on stderr and exit 2, as in the Rust programs; and
+    --lang en|fr, the language of the lines it prints (messages.py; default: the locale's)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_argument("--lang", choices=["en", "fr"],
+                          help="the language of the conclusion: en or fr (default: the locale's)")
+
+    def parse_args(self, *args, **kwargs):
+        parsed = super().parse_args(*args, **kwargs)
+        choose(parsed.lang)
+        return parsed
 
     def error(self, message):
         sys.stderr.write(f"error: {message}\n")

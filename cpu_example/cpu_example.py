@@ -15,6 +15,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from usage import Parser, interval_ms, load_average, measured, positive, print_busy_line, run, said, table_line  # noqa: E402 New
+from messages import tr  # noqa: E402 New
 import clock_witness  # noqa: E402 New
 
 
@@ -96,11 +97,11 @@ def main():
     for run in runs:
         print(table_line(run, sequential_seconds, 10))
     print_busy_line(runs)  # New: the rest of the machine's work, when it mattered
-    threads = said(runs[1], args.workers, "the threads")  # New: what the run measured
+    threads = said(runs[1], args.workers, tr("who-threads"))  # New: what the run measured
     if getattr(sys, "_is_gil_enabled", lambda: True)():
-        print(f"Under the GIL one thread at a time runs Python code: {threads}.")
+        print(tr("py-cpu-gil", threads=threads))
     else:
-        print(f"This CPython is free-threaded (no GIL): {threads}.")
+        print(tr("py-cpu-free-threaded", threads=threads))
 
 
 if __name__ == "__main__":

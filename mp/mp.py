@@ -20,6 +20,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from usage import Parser, interval_ms, load_average, measured, positive, print_busy_line, run, said, table_line  # noqa: E402 New
+from messages import tr  # noqa: E402 New
 
 
 def sum_of_squares(n):
@@ -167,14 +168,14 @@ def main():
         return
     first = runs[0]
     for run in runs:
-        print(f"{table_line(run, first['seconds'], 12)}  (speedup vs {first['mode']})")
+        print(f"{table_line(run, first['seconds'], 12)}  " + tr("py-speedup-vs", mode=first["mode"]))
     if skipped:
         print(skipped)
     print_busy_line(runs)  # New: the rest of the machine's work, when it mattered
     # New: what each ran on, as measured, rather than a fixed line.
-    parallel = [said(run, args.workers, f"the {run['mode']}") for run in runs if run["mode"] != "sequential"]
+    parallel = [said(run, args.workers, tr("who-" + run["mode"])) for run in runs if run["mode"] != "sequential"]
     if parallel:
-        print(f"Each process, and each interpreter, has its own GIL: {'; '.join(parallel)}.")
+        print(tr("py-mp", parallel="; ".join(parallel)))
 
 
 if __name__ == "__main__":

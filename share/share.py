@@ -19,6 +19,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from usage import Parser, cpu_words, interval_ms, load_average, positive, print_busy_line, run, since, snapshot  # noqa: E402 New
+from messages import num, tr  # noqa: E402 New
 
 counter = 0
 
@@ -43,19 +44,13 @@ def conclusion(lost, expected):
     """New (not in the original, which prints the counts only): what this run's numbers show."""
     free_threaded = not getattr(sys, "_is_gil_enabled", lambda: True)()
     if lost > 0:
-        why = ("free-threaded CPython has no GIL: the threads ran at the same time" if free_threaded
-               else "this CPython can hand the GIL over between the read and the write")
-        return (f"{lost} of {expected} updates were lost ({100 * lost / expected:.1f}%): {why}, "
-                "and a write made meanwhile by another thread was overwritten.")
+        why = tr("py-share-why-free-threaded" if free_threaded else "py-share-why-gil")
+        return tr("py-share-lost", lost=lost, expected=expected, share=num(100 * lost / expected, 1), why=why)
     if free_threaded:
-        return ("No update was lost this time, but only by luck: with no GIL the read and the "
-                "write are still two steps (more threads or increments will show it).")
+        return tr("py-share-luck-free-threaded")
     if sys.version_info >= (3, 10):
-        return ("No update was lost: since CPython 3.10 a thread lets go of the GIL only at a "
-                "backward jump or a call, never between the read and the write of counter += 1. "
-                "The race is hidden, not fixed (see share2.py, and Python 3.9).")
-    return ("No update was lost this time: the run was too short for the GIL to change hands "
-            "between a read and its write (try more --increments).")
+        return tr("py-share-hidden")
+    return tr("py-share-short")
 
 
 def main():
@@ -85,7 +80,7 @@ def main():
                           "workers": args.workers, "increments": args.increments, "runs": [run],
                           "load_average": load_average()}))
     else:
-        print(f"expected {expected}, got {counter}, lost {expected - counter} ({seconds:.3f} s, {cpu_words(run)})")
+        print(tr("py-counts", expected=expected, got=counter, lost=expected - counter, seconds=num(seconds, 3), cpu=cpu_words(run)))
         print_busy_line([run])  # New: the rest of the machine's work, when it mattered
         print(conclusion(expected - counter, expected))  # New
 

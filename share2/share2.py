@@ -14,6 +14,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from usage import Parser, cpu_words, interval_ms, load_average, positive, print_busy_line, run, since, snapshot  # noqa: E402 New
+from messages import num, tr  # noqa: E402 New
 
 counter = 0
 lock = threading.Lock()
@@ -62,7 +63,7 @@ def main():
                           "workers": args.workers, "increments": args.increments, "runs": [run],
                           "load_average": load_average()}))
     else:
-        print(f"expected {expected}, got {counter}, lost {expected - counter} ({seconds:.3f} s, {cpu_words(run)})")
+        print(tr("py-counts", expected=expected, got=counter, lost=expected - counter, seconds=num(seconds, 3), cpu=cpu_words(run)))
         print_busy_line([run])  # New: the rest of the machine's work, when it mattered
 
 

@@ -175,3 +175,9 @@ fn a_thread_the_os_refuses_is_a_named_error_never_a_panic_or_a_hang() {
         &[&["--tasks", "5", "--delay-ms", "10"], &["fetch", "--latency-ms", "10"]],
     );
 }
+
+/// In French (`--lang fr`, or a French locale) the conclusion is French, its JSON unchanged.
+#[test]
+fn a_french_run_concludes_in_french() {
+    common::testing::assert_speaks_french(BIN, &["--tasks", "2", "--delay-ms", "10"], "attentes");
+}

@@ -344,3 +344,9 @@ fn waiting_uses_almost_no_cpu() {
         assert!(used < 0.5, "a mode that only waits kept {used} cores busy: {run}");
     }
 }
+
+/// In French (`--lang fr`, or a French locale) the conclusion is French, its JSON unchanged.
+#[test]
+fn a_french_run_concludes_in_french() {
+    common::testing::assert_speaks_french(BIN, &["--tasks", "2", "--delay-ms", "10"], "attentes");
+}

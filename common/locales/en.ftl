@@ -79,6 +79,12 @@ share-hidden = No update was lost: since CPython 3.10 a thread lets go of the GI
 share-lost-gil = { $lost } of { $expected } updates were lost ({ $share }%): CPython { $version } can hand the GIL over between the read and the write of counter += 1; the other threads' increments made meanwhile are overwritten.
 share-luck-gil = No update was lost this time under CPython { $version }: the run was too short for the GIL to change hands between a read and its write (try more --increments).
 
+## share2
+
+share2-exact = No update was lost in any mode: the lock makes the read and the write one step{ $free }. An atomic is { $atomic }x and per-thread counts { $sharded }x as fast as the lock here{ $busy }.
+share2-free-threaded = { " " }(on free-threaded 3.13t, with no GIL at all, the lock is the only thing that keeps the count exact)
+share2-busy = , on a busy machine (the line above), which slows the lock most
+
 ## base and as
 
 base-waits = This run took: { $waits }. One after the other the waits add up; in threads they overlap, and the run takes about one wait{ $why }.
@@ -110,4 +116,26 @@ mp-only-sequential = Only sequential ran: nothing to compare it with.
 
 ## Failures said in one line
 
+error-prefix = { "error: " }
+failure-worker = worker { $index } (pid { $pid }) { $what }; the other workers were stopped
+failure-interrupted = interrupted; every worker was stopped
+failure-worker-start = could not start a worker process: { $why }
+failure-thread-start = could not start a thread: { $why }
 interrupted = interrupted
+
+## The .py twins' own lines (common/messages.py reads these files too)
+
+py-cpu-words = { $cpu } cpu s, { $cores } cores used
+py-base = Sleeping releases the GIL: the threads wait at the same time.
+py-cpu-gil = Under the GIL one thread at a time runs Python code: { $threads }.
+py-cpu-free-threaded = This CPython is free-threaded (no GIL): { $threads }.
+py-speedup-vs = (speedup vs { $mode })
+py-mp = Each process, and each interpreter, has its own GIL: { $parallel }.
+py-share-lost = { $lost } of { $expected } updates were lost ({ $share }%): { $why }, and a write made meanwhile by another thread was overwritten.
+py-share-why-free-threaded = free-threaded CPython has no GIL: the threads ran at the same time
+py-share-why-gil = this CPython can hand the GIL over between the read and the write
+py-share-luck-free-threaded = No update was lost this time, but only by luck: with no GIL the read and the write are still two steps (more threads or increments will show it).
+py-share-hidden = No update was lost: since CPython 3.10 a thread lets go of the GIL only at a backward jump or a call, never between the read and the write of counter += 1. The race is hidden, not fixed (see share2.py, and Python 3.9).
+py-share-short = No update was lost this time: the run was too short for the GIL to change hands between a read and its write (try more --increments).
+py-counts = expected { $expected }, got { $got }, lost { $lost } ({ $seconds } s, { $cpu })
+py-as = Awaited waits overlap; a blocking call inside a coroutine blocks every task.

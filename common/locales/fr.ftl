@@ -80,6 +80,12 @@ share-hidden = Aucune mise à jour perdue : depuis CPython 3.10 un fil d'exécut
 share-lost-gil = { $lost } mises à jour sur { $expected } ont été perdues ({ $share } %) : CPython { $version } peut passer le GIL entre la lecture et l'écriture de counter += 1 ; les incréments faits entre-temps par les autres fils sont écrasés.
 share-luck-gil = Aucune mise à jour perdue cette fois sous CPython { $version } : l'exécution a été trop courte pour que le GIL change de main entre une lecture et son écriture (essayez plus d'--increments).
 
+## share2
+
+share2-exact = Aucune mise à jour perdue, dans aucun mode : le verrou fait de la lecture et de l'écriture une seule étape{ $free }. Un atomique est { $atomic } fois et des comptes par fil d'exécution { $sharded } fois plus rapides que le verrou ici{ $busy }.
+share2-free-threaded = { " " }(sur CPython 3.13t free-threaded, sans aucun GIL, le verrou est la seule chose qui garde le compte exact)
+share2-busy = , sur une machine occupée (la ligne au-dessus), ce qui ralentit le verrou plus que tout
+
 ## base et as
 
 base-waits = Cette exécution a pris : { $waits }. L'une après l'autre, les attentes s'additionnent ; dans des fils d'exécution elles se chevauchent, et l'exécution prend environ une attente{ $why }.
@@ -111,4 +117,26 @@ mp-only-sequential = Seul le mode séquentiel a tourné : rien à quoi le compar
 
 ## Les échecs, dits en une ligne
 
+error-prefix = { "erreur : " }
+failure-worker = le travailleur { $index } (pid { $pid }) { $what } ; les autres ont été arrêtés
+failure-interrupted = interrompu ; chaque travailleur a été arrêté
+failure-worker-start = impossible de démarrer un processus de travail : { $why }
+failure-thread-start = impossible de démarrer un fil d'exécution : { $why }
 interrupted = interrompu
+
+## Les lignes propres aux jumeaux .py (common/messages.py lit aussi ces fichiers)
+
+py-cpu-words = { $cpu } s CPU, { $cores } cœurs utilisés
+py-base = Dormir relâche le GIL : les fils d'exécution attendent en même temps.
+py-cpu-gil = Sous le GIL, un seul fil d'exécution à la fois exécute du code Python : { $threads }.
+py-cpu-free-threaded = Ce CPython est free-threaded (sans GIL) : { $threads }.
+py-speedup-vs = (accélération / { $mode })
+py-mp = Chaque processus, et chaque interpréteur, a son propre GIL : { $parallel }.
+py-share-lost = { $lost } mises à jour sur { $expected } ont été perdues ({ $share } %) : { $why }, et une écriture faite entre-temps par un autre fil a été écrasée.
+py-share-why-free-threaded = CPython free-threaded n'a pas de GIL : les fils d'exécution tournaient en même temps
+py-share-why-gil = ce CPython peut passer le GIL entre la lecture et l'écriture
+py-share-luck-free-threaded = Aucune mise à jour perdue cette fois, mais par chance seulement : sans GIL la lecture et l'écriture restent deux étapes (plus de fils ou d'incréments le montreront).
+py-share-hidden = Aucune mise à jour perdue : depuis CPython 3.10 un fil d'exécution ne lâche le GIL qu'à un saut arrière ou à un appel, jamais entre la lecture et l'écriture de counter += 1. La course est cachée, pas corrigée (voir share2.py, et Python 3.9).
+py-share-short = Aucune mise à jour perdue cette fois : l'exécution a été trop courte pour que le GIL change de main entre une lecture et son écriture (essayez plus d'--increments).
+py-counts = attendu { $expected }, obtenu { $got }, perdu { $lost } ({ $seconds } s, { $cpu })
+py-as = Les attentes « await » se chevauchent ; un appel bloquant dans une coroutine bloque toutes les tâches.

@@ -186,7 +186,9 @@ fn not_utf8(args: impl Iterator<Item = OsString>) -> Option<String> {
 
 /// Bad input: one line on stderr, exit code 2, like clap's own errors.
 pub fn usage_error(message: &str) -> ! {
-    exit_with(2, message)
+    // In English, as clap's own messages and --help are, whatever the language.
+    crate::lang::with_lang(crate::lang::Lang::En, || output::error_line(message));
+    std::process::exit(2)
 }
 
 /// Something failed at run time: one line on stderr, exit code 1.

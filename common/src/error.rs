@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{interrupt, output};
+use crate::{interrupt, output, tr};
 
 /// Why a run did not end with its report.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,12 +29,19 @@ pub enum Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Worker { index, pid, what } => {
-                write!(f, "worker {index} (pid {pid}) {what}; the other workers were stopped")
+            Failure::Worker { index, pid, what } => f.write_str(&tr!(
+                "failure-worker",
+                index = *index,
+                pid = *pid,
+                what = what.as_str()
+            )),
+            Failure::Interrupted => f.write_str(&tr!("failure-interrupted")),
+            Failure::WorkerStart(why) => {
+                f.write_str(&tr!("failure-worker-start", why = why.as_str()))
             }
-            Failure::Interrupted => write!(f, "interrupted; every worker was stopped"),
-            Failure::WorkerStart(why) => write!(f, "could not start a worker process: {why}"),
-            Failure::ThreadStart(why) => write!(f, "could not start a thread: {why}"),
+            Failure::ThreadStart(why) => {
+                f.write_str(&tr!("failure-thread-start", why = why.as_str()))
+            }
             Failure::Interpreter(why)
             | Failure::Setup(why)
             | Failure::Io(why)

@@ -75,7 +75,7 @@ pub fn install() {
                 journal.push("-journal");
                 let _ = std::fs::remove_file(journal);
             }
-            crate::output::error_line("interrupted");
+            crate::output::error_line(&crate::tr!("interrupted"));
             std::process::exit(i32::from(STATUS));
         });
     });

@@ -62,7 +62,7 @@ pub fn fail(error: &io::Error) -> ! {
 
 /// Writes `error: {message}` as one line on stderr; a failure to do so is ignored.
 pub fn error_line(message: &str) {
-    let line = format!("error: {}\n", one_line(message));
+    let line = format!("{}{}\n", crate::tr!("error-prefix"), one_line(message));
     let _ = io::stderr().lock().write_all(line.as_bytes());
 }
 

@@ -134,3 +134,50 @@ fn the_python_2_twins_refuse_bad_input_in_one_line() {
         }
     }
 }
+
+/// The `.py` twins print their lines in French with `--lang fr` (or a French locale), from the
+/// Rust programs' own messages (common/messages.py reads common/locales), and their `--json`
+/// has the same keys in both languages.
+#[test]
+fn every_py_twin_speaks_french_when_asked() {
+    let Some(root) = with_python3("every_py_twin_speaks_french_when_asked") else {
+        return;
+    };
+    let keys = |json: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = json.as_object().unwrap().keys().cloned().collect();
+        let runs = json["runs"].as_array().unwrap();
+        keys.extend(runs.iter().flat_map(|r| r.as_object().unwrap().keys().cloned()));
+        // other_cores is there only for modes of 250 ms or more, in either language.
+        keys.retain(|key| key != "other_cores");
+        keys.sort();
+        keys.dedup();
+        keys
+    };
+    for (script, args) in TWINS {
+        let run = |extra: &[&str], env: &[(&str, &str)]| {
+            let output = Command::new("python3")
+                .arg(root.join(script))
+                .args(args)
+                .args(extra)
+                .envs(env.iter().copied())
+                .output()
+                .expect("starts");
+            assert!(
+                output.status.success(),
+                "{script}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8(output.stdout).unwrap()
+        };
+        let english = [("LANG", "C.UTF-8"), ("LC_ALL", ""), ("LC_MESSAGES", "")];
+        for french in
+            [run(&["--lang", "fr"], &english), run(&[], &[("LANG", "fr_FR.UTF-8"), ("LC_ALL", "")])]
+        {
+            assert!(french.contains("cœurs"), "{script}: not in French: {french}");
+        }
+        let json = |lang: &str| -> Value {
+            serde_json::from_str(&run(&["--json", "--lang", lang], &english)).unwrap()
+        };
+        assert_eq!(keys(&json("fr")), keys(&json("en")), "{script}: --json differs by language");
+    }
+}

@@ -348,3 +348,10 @@ fn a_busy_core_is_said_and_its_program_ends_with_the_run() {
     assert_ne!(outcome.code, Some(0), "{outcome:?}");
     assert!(left.is_empty(), "left running: {left:?} ({outcome:?})");
 }
+
+/// In French (`--lang fr`, or a French locale) the conclusion is French, its JSON unchanged.
+#[test]
+fn a_french_run_concludes_in_french() {
+    let args = ["--n", "100000", "--workers", "2"];
+    common::testing::assert_speaks_french(BIN, &args, "Les fils d'exécution ont");
+}

@@ -528,3 +528,10 @@ fn a_mode_the_py_has_not_is_refused_before_the_run() {
     let args = ["--modes", "rayon", "--n", "1000", "--beside-cpython=/usr/bin/env"];
     assert_refused(BIN, &args, 2, "none of the modes");
 }
+
+/// In French (`--lang fr`, or a French locale) the conclusion is French, its JSON unchanged.
+#[test]
+fn a_french_run_concludes_in_french() {
+    let args = ["--n", "100000", "--workers", "2", "--modes", "sequential,processes"];
+    common::testing::assert_speaks_french(BIN, &args, "processus");
+}

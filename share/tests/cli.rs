@@ -136,3 +136,9 @@ fn no_cpython_3_9_is_refused_not_replaced() {
 fn a_clock_witness_share_py_has_not_is_refused() {
     assert_refused(BIN, &["--beside-cpython", "--witness", "clock"], 2, "reads no clock");
 }
+
+/// In French (`--lang fr`, or a French locale) the conclusion is French, its JSON unchanged.
+#[test]
+fn a_french_run_concludes_in_french() {
+    common::testing::assert_speaks_french(BIN, &["--increments", "10000"], "mise");
+}

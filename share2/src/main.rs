@@ -29,9 +29,11 @@ use common::cli;
 use common::error::Failure;
 use common::evidence::CROWDED;
 use common::gil::{self, Loop, Python};
+use common::lang::num;
 use common::program::{self, Program, exact};
 use common::report::{Report, Run};
 use common::threads::python_threads;
+use common::tr;
 use common::usage::Measured;
 use crossbeam_utils::CachePadded;
 
@@ -129,19 +131,14 @@ fn report(
                 .with("lost", expected - got),
         );
     }
-    let free = if gil::free_threaded() {
-        " (on free-threaded 3.13t, with no GIL at all, the lock is the only thing that keeps the \
-         count exact)"
-    } else {
-        ""
-    };
+    let free = if gil::free_threaded() { tr!("share2-free-threaded") } else { String::new() };
     let busy = report.runs.iter().filter_map(|run| run.other_cores()).any(|c| c >= CROWDED);
-    report.conclude(format!(
-        "No update was lost in any mode: the lock makes the read and the write one step{free}. \
-         An atomic is {:.1}x and per-thread counts {:.1}x as fast as the lock here{}.",
-        report.speedup("atomic", "mutex"),
-        report.speedup("sharded", "mutex"),
-        if busy { ", on a busy machine (the line above), which slows the lock most" } else { "" }
+    report.conclude(tr!(
+        "share2-exact",
+        free = free,
+        atomic = num(report.speedup("atomic", "mutex"), 1),
+        sharded = num(report.speedup("sharded", "mutex"), 1),
+        busy = if busy { tr!("share2-busy") } else { String::new() }
     ));
     Ok(report)
 }

@@ -94,3 +94,13 @@ fn python_2_7_beside_cpython_is_refused_before_any_work() {
     let args = ["--python", "2.7", "--beside-cpython"];
     common::testing::assert_refused(BIN, &args, 2, "no Python 2 twin");
 }
+
+/// In French (`--lang fr`, or a French locale) the header and table are French, its JSON unchanged.
+#[test]
+fn a_french_run_speaks_french() {
+    common::testing::assert_speaks_french(
+        BIN,
+        &["--increments", "10000"],
+        "Aucune mise à jour perdue",
+    );
+}

@@ -7,9 +7,11 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+mod lang;
 mod nproc;
 mod signals;
 mod trace;
+pub use lang::assert_speaks_french;
 pub use nproc::{assert_thread_limits_fail_well, run_with_thread_limit, thread_limit_unavailable};
 pub use signals::{
     Target, assert_interrupted, interrupt_group, processes_in_group, signal_when_ready,
