@@ -38,6 +38,12 @@ busy-load = { " " }(load average { $load })
 busy-line = Meanwhile the rest of the machine kept { $during }{ $load }.
 gil-line = GIL: { $switches } switches, { $requests } drop requests; waits to take it p50 { $p50 } ms, p99 { $p99 } ms, max { $max } ms
 
+## The progress line (indicatif's template: {"{"}spinner{"}"} and the like are its own)
+
+progress-template = {"{"}spinner{"}"} {"{"}prefix{"}"}: {"{"}msg{"}"}, {"{"}elapsed{"}"} so far
+progress-step = { $what } (step { $step } of { $steps })
+progress-beside = { $program } beside, under CPython
+
 ## What a run's cores-used figures allow its conclusion to say (common::evidence)
 
 crowded = the rest of the machine kept { $other } of the { $cores } cores busy, and { $who } got { $used }: this run cannot show more (run it again on an idle machine)

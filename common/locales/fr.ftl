@@ -39,6 +39,12 @@ busy-load = { " " }(charge moyenne { $load })
 busy-line = Pendant ce temps, le reste de la machine a occupé { $during }{ $load }.
 gil-line = GIL : { $switches } bascules, { $requests } demandes de lâcher ; attente pour le prendre p50 { $p50 } ms, p99 { $p99 } ms, max { $max } ms
 
+## La ligne de progression (gabarit d'indicatif : {"{"}spinner{"}"} et les autres sont les siens)
+
+progress-template = {"{"}spinner{"}"} {"{"}prefix{"}"} : {"{"}msg{"}"}, depuis {"{"}elapsed{"}"}
+progress-step = { $what } (étape { $step } sur { $steps })
+progress-beside = { $program } à côté, sous CPython
+
 ## Ce que les cœurs utilisés permettent à la conclusion de dire (common::evidence)
 
 crowded = le reste de la machine occupait { $other } des { $cores } cœurs, et { $who } en ont eu { $used } : cette exécution ne peut pas montrer plus (relancez-la sur une machine au repos)

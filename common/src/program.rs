@@ -154,7 +154,7 @@ impl Program<'_> {
         let Some(plan) = &self.beside else {
             return Ok(report);
         };
-        self.progress.step(&format!("{} beside, under CPython", report.program()));
+        self.progress.step(&crate::tr!("progress-beside", program = report.program()));
         let events = || {
             gil::global().filter(|g| g.config().version.has_gil()).map(|gil| {
                 let (names, timeline) = gil.timeline();

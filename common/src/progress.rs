@@ -28,7 +28,8 @@ impl Progress {
             return Self { bar: None };
         }
         let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::hidden());
-        let style = ProgressStyle::with_template("{spinner} {prefix}: {msg}, {elapsed} so far")
+        let template = crate::tr!("progress-template");
+        let style = ProgressStyle::with_template(&template)
             .unwrap_or_else(|_| ProgressStyle::default_spinner());
         bar.set_style(style);
         bar.set_prefix(program.to_string());
@@ -59,7 +60,7 @@ impl Progress {
             let step = bar.position() + 1;
             bar.set_position(step);
             let steps = bar.length().unwrap_or(step).max(step);
-            bar.set_message(format!("{what} (step {step} of {steps})"));
+            bar.set_message(crate::tr!("progress-step", what = what, step = step, steps = steps));
         }
     }
 }
