@@ -71,19 +71,19 @@ cpu-rust = { " " }: Rust n'a pas de GIL, donc les { $workers } fils d'exécution
 cpu-free-threaded = { " " }: CPython 3.13t free-threaded n'a pas de GIL, donc les { $workers } fils d'exécution ont tourné sur les { $cores } cœurs à la fois{ $used }, comme ceux de Rust.
 cpu-no-gil-partly = { " " }: sans GIL les fils d'exécution pouvaient tourner en même temps, mais ils n'ont occupé que { $used } cœurs, le reste de la machine étant assez au repos.
 some = quelques
-cpu-old-gil = { " " }: sous l'ancien GIL de CPython 2, celui qui le tient le relâche toutes les 100 instructions (ticks) et le reprend aussitôt, pendant que les autres fils se réveillent pour rien sur les autres cœurs{ $used }.
+cpu-old-gil = { " " }: sous l'ancien GIL de CPython 2, celui qui le tient le relâche toutes les 100 instructions (ticks) et le reprend aussitôt, pendant que les autres threads se réveillent pour rien sur les autres cœurs{ $used }.
 cpu-old-gil-used = { " " }(les fils d'exécution ont occupé { $used } cœurs pour le travail d'un seul)
-cpu-gil-noise = { " " }: sous le GIL un seul fil d'exécution à la fois exécute du code Python{ $used }, donc ce gain n'est pas dû aux fils (une exécution de quelques intervalles de bascule montre du bruit : essayez un --n plus grand).
-cpu-gil = { " " }: sous le GIL un seul fil d'exécution à la fois exécute du code Python{ $used }, donc pour un travail de calcul (CPU) les fils ne vont pas plus vite (comme python3 cpu_example.py).
+cpu-gil-noise = { " " }: sous le GIL un seul fil d'exécution à la fois exécute du code Python{ $used }, donc ce gain n'est pas dû aux threads (une exécution de quelques intervalles de bascule montre du bruit : essayez un --n plus grand).
+cpu-gil = { " " }: sous le GIL un seul fil d'exécution à la fois exécute du code Python{ $used }, donc pour un travail de calcul (CPU) les threads ne vont pas plus vite (comme python3 cpu_example.py).
 cpu-gil-used = { " " }: les { $workers } fils d'exécution ont occupé { $used } cœurs à eux tous
 
 ## share
 
-share-lost-native = { $lost } mises à jour sur { $expected } ont été perdues ({ $share } %) : les fils d'exécution tournaient en même temps, et une écriture faite entre la lecture et l'écriture d'un autre fil a été écrasée.
-share-luck-native = Aucune mise à jour perdue cette fois, mais par chance seulement : la lecture et l'écriture restent deux étapes (plus de fils ou d'incréments le montreront).
+share-lost-native = { $lost } mises à jour sur { $expected } ont été perdues ({ $share } %) : les fils d'exécution tournaient en même temps, et une écriture faite entre la lecture et l'écriture d'un autre thread a été écrasée.
+share-luck-native = Aucune mise à jour perdue cette fois, mais par chance seulement : la lecture et l'écriture restent deux étapes (plus de threads ou d'incréments le montreront).
 share-lost-free-threaded = { $lost } mises à jour sur { $expected } ont été perdues ({ $share } %) : CPython 3.13t free-threaded n'a pas de GIL, donc les fils d'exécution tournaient en même temps, comme ceux de Rust, et la course que 3.10 à 3.12 cachaient est revenue. Le verrou de share2 est la solution.
 share-hidden = Aucune mise à jour perdue : depuis CPython 3.10 un fil d'exécution ne lâche le GIL qu'à un saut arrière ou à un appel, jamais entre la lecture et l'écriture de counter += 1. La course est cachée, pas corrigée (voir share2, et --python 3.9).
-share-lost-gil = { $lost } mises à jour sur { $expected } ont été perdues ({ $share } %) : CPython { $version } peut passer le GIL entre la lecture et l'écriture de counter += 1 ; les incréments faits entre-temps par les autres fils sont écrasés.
+share-lost-gil = { $lost } mises à jour sur { $expected } ont été perdues ({ $share } %) : CPython { $version } peut passer le GIL entre la lecture et l'écriture de counter += 1 ; les incréments faits entre-temps par les autres threads sont écrasés.
 share-luck-gil = Aucune mise à jour perdue cette fois sous CPython { $version } : l'exécution a été trop courte pour que le GIL change de main entre une lecture et son écriture (essayez plus d'--increments).
 
 ## share2
@@ -95,10 +95,10 @@ share2-busy = , sur une machine occupée (la ligne au-dessus), ce qui ralentit l
 ## base et as
 
 base-waits = Cette exécution a pris : { $waits }. L'une après l'autre, les attentes s'additionnent ; dans des fils d'exécution elles se chevauchent, et l'exécution prend environ une attente{ $why }.
-base-under-gil = , même sous le GIL : un fil qui attend l'a relâché
-base-free-threaded = , comme sur tout CPython : 3.13t free-threaded n'a pas de GIL, et les fils qui attendent n'en avaient jamais besoin
-as-waits = Cette exécution a pris : { $waits }. Les attentes « await » se chevauchent sur un seul fil (sequential prend une attente par tâche, gather environ une en tout) ; une tâche qui bloque dans du code async bloque toutes les tâches, sauf si l'appel bloquant tourne sur un autre fil (spawn_blocking).{ $why }
-as-free-threaded = { " " }CPython 3.13t free-threaded n'y change rien : asyncio exécute ses tâches sur un seul fil, GIL ou pas.
+base-under-gil = , même sous le GIL : un thread qui attend l'a relâché
+base-free-threaded = , comme sur tout CPython : 3.13t free-threaded n'a pas de GIL, et les threads qui attendent n'en avaient jamais besoin
+as-waits = Cette exécution a pris : { $waits }. Les attentes « await » se chevauchent sur un seul thread (sequential prend une attente par tâche, gather environ une en tout) ; une tâche qui bloque dans du code async bloque toutes les tâches, sauf si l'appel bloquant tourne sur un autre thread (spawn_blocking).{ $why }
+as-free-threaded = { " " }CPython 3.13t free-threaded n'y change rien : asyncio exécute ses tâches sur un seul thread, GIL ou pas.
 unit-waits = attentes
 quote = { $mode } { $value } { $unit }
 
@@ -138,10 +138,10 @@ py-cpu-gil = Sous le GIL, un seul fil d'exécution à la fois exécute du code P
 py-cpu-free-threaded = Ce CPython est free-threaded (sans GIL) : { $threads }.
 py-speedup-vs = (accélération / { $mode })
 py-mp = Chaque processus, et chaque interpréteur, a son propre GIL : { $parallel }.
-py-share-lost = { $lost } mises à jour sur { $expected } ont été perdues ({ $share } %) : { $why }, et une écriture faite entre-temps par un autre fil a été écrasée.
+py-share-lost = { $lost } mises à jour sur { $expected } ont été perdues ({ $share } %) : { $why }, et une écriture faite entre-temps par un autre thread a été écrasée.
 py-share-why-free-threaded = CPython free-threaded n'a pas de GIL : les fils d'exécution tournaient en même temps
 py-share-why-gil = ce CPython peut passer le GIL entre la lecture et l'écriture
-py-share-luck-free-threaded = Aucune mise à jour perdue cette fois, mais par chance seulement : sans GIL la lecture et l'écriture restent deux étapes (plus de fils ou d'incréments le montreront).
+py-share-luck-free-threaded = Aucune mise à jour perdue cette fois, mais par chance seulement : sans GIL la lecture et l'écriture restent deux étapes (plus de threads ou d'incréments le montreront).
 py-share-hidden = Aucune mise à jour perdue : depuis CPython 3.10 un fil d'exécution ne lâche le GIL qu'à un saut arrière ou à un appel, jamais entre la lecture et l'écriture de counter += 1. La course est cachée, pas corrigée (voir share2.py, et Python 3.9).
 py-share-short = Aucune mise à jour perdue cette fois : l'exécution a été trop courte pour que le GIL change de main entre une lecture et son écriture (essayez plus d'--increments).
 py-counts = attendu { $expected }, obtenu { $got }, perdu { $lost } ({ $seconds } s, { $cpu })
