@@ -51,7 +51,7 @@ fn ctrl_c_during_the_cpython_phase_leaves_nothing_running() {
     };
     let (outcome, left) = interrupt_group(BIN, &args, ready, Duration::from_secs(60));
     if outcome.code == Some(2) || outcome.stderr.contains("ptrace") {
-        println!("SKIPPED: {}", outcome.stderr.trim());
+        common::testing::skip("base convoy beside CPython", outcome.stderr.trim());
         return;
     }
     assert_interrupted(&outcome, &left);
@@ -67,7 +67,7 @@ fn sigterm_to_the_program_alone_kills_its_cpython() {
     let term = ("TERM", Target::Program);
     let (outcome, left) = signal_when_ready(BIN, &args, cpython_running, patience, term);
     if outcome.code == Some(2) || outcome.stderr.contains("ptrace") {
-        println!("SKIPPED: {}", outcome.stderr.trim());
+        common::testing::skip("base convoy beside CPython", outcome.stderr.trim());
         return;
     }
     assert_eq!(outcome.code, Some(130), "{outcome:?}");

@@ -50,6 +50,8 @@ pub mod program;
 pub mod progress;
 pub mod report;
 pub mod resources;
+#[doc(hidden)] // for tests: common's own, and the example crates' (testing::skip)
+pub mod skips;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod threads;

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use common::skips::skip;
 use serde_json::Value;
 
 /// Each `.py`, with sizes small enough for a test.
@@ -20,7 +21,7 @@ const TWINS: [(&str, &[&str]); 6] = [
 /// there is no `python3`: a skip is never a silent pass.
 fn with_python3(test: &str) -> Option<&'static Path> {
     if Command::new("python3").arg("--version").output().is_err() {
-        println!("SKIPPED {test}: no python3 on PATH");
+        skip(test, "no python3 on PATH");
         return None;
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).parent()
@@ -89,7 +90,7 @@ fn the_clock_witness_reads_every_64_iterations() {
         Ok(python2) if Path::new(&python2).exists() => {
             twins.push((python2, "cpu_example/cpu_example_py2.py"));
         }
-        _ => println!("SKIPPED the Python 2 twin's clock witness: no ~/.pyenv/versions/2.7.18"),
+        _ => skip("the Python 2 twin's clock witness", "no ~/.pyenv/versions/2.7.18"),
     }
     for (python, script) in twins {
         let output = Command::new(&python).arg(root.join(script)).args(args).output().unwrap();
@@ -119,7 +120,7 @@ fn the_python_2_twins_refuse_bad_input_in_one_line() {
     };
     let python2 = std::env::var("HOME").map(|h| format!("{h}/.pyenv/versions/2.7.18/bin/python"));
     let Some(python2) = python2.ok().filter(|p| Path::new(p).exists()) else {
-        println!("SKIPPED the_python_2_twins_refuse_bad_input_in_one_line: no Python 2.7.18");
+        skip("the_python_2_twins_refuse_bad_input_in_one_line", "no Python 2.7.18");
         return;
     };
     let twins = [("cpu_example/cpu_example_py2.py", "--n"), ("share/share_py2.py", "--workers")];

@@ -153,7 +153,7 @@ fn what_cannot_apply_beside_cpython_is_refused_before_any_work() {
 #[test]
 fn a_run_never_sampled_is_a_failure() {
     if !std::path::Path::new("/bin/true").exists() {
-        println!("SKIPPED a_run_never_sampled_is_a_failure: no /bin/true");
+        common::testing::skip("a_run_never_sampled_is_a_failure", "no /bin/true");
         return;
     }
     assert_refused(BIN, &["--n", "100000", "--beside-cpython=/bin/true"], 1, "too few");
@@ -177,14 +177,14 @@ fn a_thread_refused_beside_cpython_is_a_named_error() {
         assert_succeeded_or_failed_in_one_line, run_with_thread_limit, thread_limit_unavailable,
     };
     if let Some(why) = thread_limit_unavailable(BIN) {
-        println!("SKIPPED a_thread_refused_beside_cpython_is_a_named_error: {why}");
+        common::testing::skip("a_thread_refused_beside_cpython_is_a_named_error", &why);
         return;
     }
     let Some(python) = ["/usr/bin/python3", "/usr/local/bin/python3"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())
     else {
-        println!("SKIPPED a_thread_refused_beside_cpython_is_a_named_error: no system python3");
+        common::testing::skip("a_thread_refused_beside_cpython_is_a_named_error", "no python3");
         return;
     };
     let beside = format!("--beside-cpython={python}");

@@ -113,10 +113,8 @@ fn no_cpython_3_9_is_refused_not_replaced() {
         .ok()
         .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse::<u32>().ok());
     if version.is_some_and(|minor| minor <= 9) {
-        println!(
-            "SKIPPED no_cpython_3_9_is_refused_not_replaced: python3 is 3.{}",
-            version.unwrap_or(0)
-        );
+        let why = format!("python3 is 3.{}", version.unwrap_or(0));
+        common::testing::skip("no_cpython_3_9_is_refused_not_replaced", &why);
         return;
     }
     let output = std::process::Command::new(BIN)

@@ -227,7 +227,7 @@ mod tests {
     #[test]
     fn the_pthread_offset_finds_the_kernels_thread_id() {
         let Some(python) = super::super::find::pyenv("3.12") else {
-            println!("skipped: no CPython 3.12 under pyenv");
+            crate::skips::skip("the_pthread_offset_finds_the_kernels_thread_id", "no CPython 3.12");
             return;
         };
         let script = "import threading, time\n\
@@ -262,7 +262,8 @@ mod tests {
         let _ = child.kill();
         let _ = child.wait();
         if let (0, Some(error)) = (compared, &refused) {
-            println!("skipped: ptrace refused: {error}");
+            let why = format!("ptrace refused: {error}");
+            crate::skips::skip("the_pthread_offset_finds_the_kernels_thread_id", &why);
             return;
         }
         assert!(compared >= 2, "compared {compared} threads");

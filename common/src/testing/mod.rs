@@ -18,6 +18,8 @@ pub use signals::{
 };
 pub use trace::{assert_consistent_side, assert_valid_trace, run_beside};
 
+pub use crate::skips::skip;
+
 /// What a finished program left behind.
 #[derive(Debug)]
 pub struct Exited {

@@ -76,7 +76,7 @@ pub fn thread_limit_unavailable(bin: &str) -> Option<String> {
 /// left running. Prints why it did nothing where it cannot be tried.
 pub fn assert_thread_limits_fail_well(bin: &str, command_lines: &[&[&str]]) {
     if let Some(why) = thread_limit_unavailable(bin) {
-        eprintln!("skipped: under ulimit -u: {why}");
+        super::skip(&format!("{bin} under ulimit -u"), &why);
         return;
     }
     for limit in 1..=8 {

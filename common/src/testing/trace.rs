@@ -61,7 +61,7 @@ pub fn run_beside(bin: &str, args: &[&str]) -> Option<Value> {
     let refused = outcome.code == Some(2) && outcome.stderr.contains("no CPython");
     let denied = outcome.code == Some(1) && outcome.stderr.contains("ptrace");
     if refused || denied {
-        println!("skipped: {}", outcome.stderr.trim());
+        super::skip(&format!("{bin} {}", args.join(" ")), outcome.stderr.trim());
         return None;
     }
     assert_eq!(outcome.code, Some(0), "{outcome:?}");
