@@ -450,7 +450,16 @@ fn a_worker_sent_sigsegv_is_named_as_killed() {
     // Rust's runtime swallows a SIGSEGV that is not a stack overflow; the worker must die of it.
     let n = "9999999995";
     let parent = start_two_workers(n, Stdio::piped(), Stdio::piped());
-    std::thread::sleep(Duration::from_millis(200)); // past the workers' start-up
+    // Ready when each worker runs the thread that watches for a swallowed fault.
+    let watching = |pid: &u32| {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten();
+        tasks.flatten().any(|task| {
+            std::fs::read_to_string(task.path().join("comm"))
+                .is_ok_and(|c| c.trim() == "fault-watch")
+        })
+    };
+    let ready = || live_workers(n).len() == 2 && live_workers(n).iter().all(watching);
+    assert!(eventually(Duration::from_secs(10), ready), "the workers never got ready");
     let victim = live_workers(n)[0].to_string();
     Command::new("kill").args(["-SEGV", &victim]).status().unwrap();
     let output = parent.wait_with_output().unwrap();
