@@ -54,6 +54,13 @@ impl Failure {
     /// How a run that failed this way ends: one line on stderr, then exit code 130 for Ctrl-C
     /// (as a shell reports it) or 1.
     pub fn exit(&self) -> std::process::ExitCode {
+        // After Ctrl-C, whatever failed next (a database whose file the handler removed under
+        // it) is the interruption's doing: the handler is ending the program, with its one
+        // line and 130; give it the time to, and say the same if it has not.
+        if interrupt::interrupted() && *self != Failure::Interrupted {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            return Failure::Interrupted.exit();
+        }
         output::error_line(&self.to_string());
         match self {
             Failure::Interrupted => std::process::ExitCode::from(interrupt::STATUS),
