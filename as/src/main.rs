@@ -36,7 +36,7 @@ use args::{Cli, Mode, Scenario};
 use common::cli;
 use common::error::Failure;
 use common::gil;
-use common::program::Program;
+use common::program::{self, Program};
 use common::report::{Report, Run};
 use common::tr;
 use event_loop::{blocking_threads, event_loop};
@@ -84,14 +84,16 @@ async fn spawn_blocking(tasks: u64, delay: Duration) {
 
 // New (not in as.py, where asyncio.run makes one per mode): the event loop (event_loop.rs).
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
-    let program = Program::start(cli.program(), &cli.common);
-    program.run(|program| {
-        let event_loop = event_loop()?;
-        match &cli.scenario {
-            Some(Scenario::Fetch(args)) => fetch::run(args, program, &event_loop),
-            None => run(&cli, program, &event_loop),
-        }
+    program::main(|| {
+        let cli: Cli = cli::parse()?;
+        let program = Program::start(cli.program(), &cli.common)?;
+        Ok(program.run(|program| {
+            let event_loop = event_loop()?;
+            match &cli.scenario {
+                Some(Scenario::Fetch(args)) => fetch::run(args, program, &event_loop),
+                None => run(&cli, program, &event_loop),
+            }
+        }))
     })
 }
 
@@ -100,9 +102,9 @@ fn run(cli: &Cli, program: &Program, event_loop: &Runtime) -> Result<Report, Fai
     let (tasks, delay) = (cli.tasks, Duration::from_millis(cli.delay_ms));
     let modes = cli::chosen(&Mode::ALL, &cli.modes);
     let estimate = modes.iter().map(|m| m.estimate(tasks, delay, blocking_threads()));
-    program.limit_time(estimate.sum(), "--tasks x --delay-ms");
+    program.limit_time(estimate.sum(), "--tasks x --delay-ms")?;
     program.steps(modes.len());
-    program.modes_beside(&modes.iter().map(|mode| mode.name()).collect::<Vec<_>>());
+    program.modes_beside(&modes.iter().map(|mode| mode.name()).collect::<Vec<_>>())?;
     let mut report = Report::new("as")
         .natively("natively-tokio")
         .speedup_over("sequential")

@@ -70,7 +70,7 @@ pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
         None => Duration::ZERO,
     };
     let estimate = (latency * 2 + interval * 2).saturating_mul(args.round_trips as u32);
-    program.limit_time(estimate, "--round-trips x (--latency-ms, --switch-interval)");
+    program.limit_time(estimate, "--round-trips x (--latency-ms, --switch-interval)")?;
     let lab = Lab::start(&[Behaviour::Normal], latency, 0)
         .map_err(|e| Failure::Setup(format!("cannot start the device: {e}")))?;
     let mut session = Session::open(lab.addrs[0], latency).map_err(Failure::Io)?;

@@ -9,7 +9,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::cli::{self, limits, usage_error};
+use common::cli::{self, limits};
 use common::devices::{Behaviour, Lab, run_session, run_session_async};
 use common::error::Failure;
 use common::gil;
@@ -119,7 +119,7 @@ pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let largest = args.sessions.iter().copied().max().unwrap_or(1);
     let latency = Duration::from_millis(args.latency_ms);
     let (plan, skipped) = plan(args, latency);
-    program.limit_time(estimate(&plan, latency, args.pool), "--sessions x --latency-ms");
+    program.limit_time(estimate(&plan, latency, args.pool), "--sessions x --latency-ms")?;
     check(args, largest)?;
     let mut behaviours = args.misbehave.clone();
     behaviours.resize(largest.max(behaviours.len() as u64) as usize, Behaviour::Normal);
@@ -159,18 +159,18 @@ pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
 fn check(args: &Args, largest: u64) -> Result<(), Failure> {
     let smallest = args.sessions.iter().copied().min().unwrap_or(1);
     if args.misbehave.len() as u64 > smallest {
-        usage_error(&format!(
+        return Err(Failure::Usage(format!(
             "--misbehave lists {} kinds, but the sweep's smallest point has {smallest} sessions: \
              each kind needs a device of its own (fewer kinds, or more --sessions)",
             args.misbehave.len()
-        ));
+        )));
     }
     if args.port != 0 && u64::from(args.port) + largest - 1 > 65_535 {
-        usage_error(&format!(
+        return Err(Failure::Usage(format!(
             "--port {} with --sessions up to {largest}: the devices' ports would run past 65535 \
              (choose a lower --port, fewer --sessions, or --port 0)",
             args.port
-        ));
+        )));
     }
     // Each session holds a socket at each end, and each device a listener.
     let needed = 3 * largest + 64;

@@ -38,7 +38,7 @@ use common::cli;
 use common::error::Failure;
 use common::gil::{self, Python};
 use common::latency::Latencies;
-use common::program::Program;
+use common::program::{self, Program};
 use common::report::Report;
 
 fn task(delay: Duration, py: Python<'_>) {
@@ -94,15 +94,17 @@ fn record(done: &Mutex<Latencies>, start: Instant) {
 }
 
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
-    let program = Program::start(cli.program(), &cli.common);
-    if let Some(index) = cli.worker.index {
-        return worker::main(&cli.worker, index); // devices' processes mode: plumbing, worker.rs
-    }
-    program.run(|program| match &cli.scenario {
-        Some(Scenario::Devices(args)) => devices::run(args, program),
-        Some(Scenario::Convoy(args)) => convoy::run(args, program),
-        None => run(&cli, program),
+    program::main(|| {
+        let cli: Cli = cli::parse()?;
+        let program = Program::start(cli.program(), &cli.common)?;
+        if let Some(index) = cli.worker.index {
+            return Ok(worker::main(&cli.worker, index)); // devices' processes: worker.rs
+        }
+        Ok(program.run(|program| match &cli.scenario {
+            Some(Scenario::Devices(args)) => devices::run(args, program),
+            Some(Scenario::Convoy(args)) => convoy::run(args, program),
+            None => run(&cli, program),
+        }))
     })
 }
 
@@ -111,7 +113,7 @@ fn run(cli: &Cli, program: &Program) -> Result<Report, Failure> {
     let delay = Duration::from_millis(cli.delay_ms);
     let modes = cli::chosen(&[Mode::Sequential, Mode::Threads], &cli.modes);
     let estimate = modes.iter().map(|mode| mode.estimate(cli.tasks, delay)).sum();
-    program.limit_time(estimate, "--tasks x --delay-ms");
+    program.limit_time(estimate, "--tasks x --delay-ms")?;
     program.steps(modes.len());
 
     let mut report = conclusion::report(cli.tasks, cli.delay_ms);

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::error::Failure;
 use crate::gil::{GilConfig, Pace, PythonVersion};
 use crate::output;
 
@@ -110,47 +111,52 @@ impl CommonArgs {
     }
 }
 
-/// Parses the command line; on bad input prints one line and exits with code 2.
-/// `--help` and `--version` print to stdout and exit with 0, or with 1 if that write fails.
-/// Also installs the Ctrl-C handler ([`crate::interrupt`]), before any work starts.
-pub fn parse<T: Parser>() -> T {
+/// Parses the command line; bad input is [`Failure::Usage`] (one line, exit code 2), and
+/// `--help` and `--version` are [`Failure::Help`] (their text on stdout, exit code 0), for
+/// `main` to end with. Also installs the Ctrl-C handler ([`crate::interrupt`]), before any work
+/// starts.
+pub fn parse<T: Parser>() -> Result<T, Failure> {
     crate::interrupt::install();
     if let Some(message) = not_utf8(std::env::args_os().skip(1)) {
-        usage_error(&message);
+        return Err(Failure::Usage(message));
     }
     let command = T::command();
-    let parsed = command.clone().try_get_matches().and_then(|matches| {
-        refuse_options_of_another_command(&command, &matches);
-        T::from_arg_matches(&matches)
-    });
-    match parsed {
-        Ok(cli) => cli,
-        Err(error) if !error.use_stderr() => {
-            output::print(&error.render().to_string());
-            std::process::exit(0)
-        }
-        Err(error) => usage_error(&format!("{} (see --help)", clap_message(&error))),
-    }
+    let matches = match command.clone().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) if !error.use_stderr() => return Err(Failure::Help(error.render().to_string())),
+        Err(error) => return Err(usage(&error)),
+    };
+    refuse_options_of_another_command(&command, &matches)?;
+    T::from_arg_matches(&matches).map_err(|error| usage(&error))
+}
+
+/// A clap error as bad input.
+fn usage(error: &clap::Error) -> Failure {
+    Failure::Usage(format!("{} (see --help)", clap_message(error)))
 }
 
 /// A program's own options (`mp --n`) mean nothing to its subcommands (`mp count` has its own
 /// `--n`): written before a subcommand's name they are refused, not silently ignored. The shared
 /// options are `global`, and work on either side.
-fn refuse_options_of_another_command(command: &clap::Command, matches: &clap::ArgMatches) {
+fn refuse_options_of_another_command(
+    command: &clap::Command,
+    matches: &clap::ArgMatches,
+) -> Result<(), Failure> {
     let Some((subcommand, _)) = matches.subcommand() else {
-        return;
+        return Ok(());
     };
     let program = command.get_name();
     for arg in command.get_arguments().filter(|arg| !arg.is_global_set()) {
         let id = arg.get_id().as_str();
         if matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
             let flag = arg.get_long().map_or_else(|| id.to_string(), |long| format!("--{long}"));
-            usage_error(&format!(
+            return Err(Failure::Usage(format!(
                 "'{flag}' is an option of '{program}' itself, not of '{program} {subcommand}': \
                  write it after '{subcommand}' if '{program} {subcommand} --help' lists it"
-            ));
+            )));
         }
     }
+    Ok(())
 }
 
 /// Clap's message without its "error: " prefix, its usage and its tips, on one line.
@@ -184,23 +190,10 @@ fn not_utf8(args: impl Iterator<Item = OsString>) -> Option<String> {
     None
 }
 
-/// Bad input: one line on stderr, exit code 2, like clap's own errors.
-pub fn usage_error(message: &str) -> ! {
-    // In English, as clap's own messages and --help are, whatever the language.
-    crate::lang::with_lang(crate::lang::Lang::En, || output::error_line(message));
-    std::process::exit(2)
-}
-
 /// Something failed at run time: one line on stderr, exit code 1.
 pub fn runtime_error(message: &str) -> ExitCode {
     output::error_line(message);
     ExitCode::FAILURE
-}
-
-/// One line on stderr, then exit with `code`.
-pub(crate) fn exit_with(code: i32, message: &str) -> ! {
-    output::error_line(message);
-    std::process::exit(code)
 }
 
 /// A handed-down calibration: positive, and at most 100 spin units a nanosecond (this machine
@@ -254,14 +247,15 @@ pub fn chosen<M: Copy + PartialEq>(all: &[M], asked: &[M]) -> Vec<M> {
 
 /// Refuses sizes whose run would take longer than [`limits::MAX_RUN`], before any work: `flags`
 /// names the options that multiply, `estimate` is how long the run would take.
-pub fn within_an_hour(estimate: Duration, flags: &str) {
+pub fn within_an_hour(estimate: Duration, flags: &str) -> Result<(), Failure> {
     if estimate > limits::MAX_RUN {
-        usage_error(&format!(
+        return Err(Failure::Usage(format!(
             "{flags}: this run would take about {:.1} hours; the limit is one hour on 2 cores \
              (choose smaller sizes)",
             estimate.as_secs_f64() / 3600.0
-        ));
+        )));
     }
+    Ok(())
 }
 
 /// The number of CPU cores, the default worker count of the CPU-bound programs.

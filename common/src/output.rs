@@ -32,7 +32,10 @@ fn stdout() -> &'static Result<Mutex<File>, String> {
     })
 }
 
-/// Writes `text` to stdout at once, or ends the program as the module says.
+/// Writes `text` to stdout at once, or ends the process as the module says: for a worker
+/// process answering its parent on its stdout (and a fault injected on purpose), which has no
+/// caller to return a failure to. A program's report is written by [`try_print`] instead, and
+/// a failed write goes up to `main` as [`crate::error::Failure::Output`].
 pub fn print(text: &str) {
     if let Err(error) = try_print(text) {
         fail(&error);
@@ -50,8 +53,19 @@ pub fn try_print(text: &str) -> io::Result<()> {
     }
 }
 
-/// Ends the program after a failed write to stdout: quietly with 141 for a broken pipe, with
-/// one line and exit code 1 otherwise.
+/// How the program ends after a failed write to stdout, returned to `main`: quietly with 141
+/// for a broken pipe, with one line and exit code 1 otherwise.
+pub fn failed(error: &io::Error) -> std::process::ExitCode {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        return std::process::ExitCode::from(BROKEN_PIPE_STATUS as u8);
+    }
+    error_line(&format!("could not write the output: {error}"));
+    std::process::ExitCode::FAILURE
+}
+
+/// Ends the program at once after a failed write to stdout, as [`failed`] says: for the writes
+/// that have no caller to return to (a worker process answering its parent, a fault injected
+/// on purpose).
 pub fn fail(error: &io::Error) -> ! {
     if error.kind() == io::ErrorKind::BrokenPipe {
         std::process::exit(BROKEN_PIPE_STATUS);
@@ -80,13 +94,13 @@ pub fn one_line(message: &str) -> String {
     line
 }
 
-/// `print!` that goes through [`print()`].
+/// `print!` that goes through [`print()`]: a worker process's answer to its parent.
 #[macro_export]
 macro_rules! out {
     ($($arg:tt)*) => { $crate::output::print(&format!($($arg)*)) };
 }
 
-/// `println!` that goes through [`print()`].
+/// `println!` that goes through [`print()`]: a worker process's answer to its parent.
 #[macro_export]
 macro_rules! outln {
     () => { $crate::output::print("\n") };

@@ -21,7 +21,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::cli::{self, CommonArgs, exit_with, usage_error};
+use crate::cli::{self, CommonArgs};
 use crate::cpython::{self, OwnSampler, Plan, Sampled};
 use crate::error::Failure;
 use crate::gil::{self, Loop, Pace, PythonVersion, pace};
@@ -31,6 +31,24 @@ use crate::progress::Progress;
 use crate::report::{self, Report};
 use crate::threads;
 use crate::usage::{self, Measured};
+
+/// Every program's `main`: runs `program` and ends as it says, with its exit code or its
+/// failure's, said in one line ([`Failure::exit`]): the one way out of every program.
+///
+/// ```no_run
+/// # use common::{cli, program::{self, Program}};
+/// # #[derive(clap::Parser)] struct Cli { #[command(flatten)] common: cli::CommonArgs }
+/// fn main() -> std::process::ExitCode {
+///     program::main(|| {
+///         let cli: Cli = cli::parse()?; // bad input: exit 2; --help: exit 0
+///         let program = Program::start("demo", &cli.common)?;
+///         Ok(program.run(|_program| todo!("the modes, and the report")))
+///     })
+/// }
+/// ```
+pub fn main(program: impl FnOnce() -> Result<ExitCode, Failure>) -> ExitCode {
+    program().unwrap_or_else(|failure| failure.exit())
+}
 
 /// One program's run: made by [`Program::start`], ended by [`Program::run`].
 pub struct Program<'a> {
@@ -46,15 +64,15 @@ impl<'a> Program<'a> {
     /// Refuses GIL options in a build without the GIL, then installs the process's GIL (with
     /// `--features gil`) and prepares the progress line of `name` ("base", or with its
     /// subcommand, "base convoy"); with `--beside-cpython`, finds the CPython and the `.py` to
-    /// run after the model, or refuses before any work.
-    pub fn start(name: &'static str, args: &'a CommonArgs) -> Self {
+    /// run after the model, or refuses before any work ([`Failure::Usage`]).
+    pub fn start(name: &'static str, args: &'a CommonArgs) -> Result<Self, Failure> {
         crate::lang::choose(args.lang);
-        install_gil(args, name);
-        let beside = cpython::plan(args, name);
+        install_gil(args, name)?;
+        let beside = cpython::plan(args, name)?;
         if beside.as_ref().is_some_and(|plan| plan.clock) {
             cpython::clock::enable();
         }
-        Self { args, progress: Progress::new(args, name), beside, name }
+        Ok(Self { args, progress: Progress::new(args, name), beside, name })
     }
 
     /// The options every program shares.
@@ -69,12 +87,11 @@ impl<'a> Program<'a> {
 
     /// With `--beside-cpython`, refuses before any work modes the `.py` has none of (`mp --modes
     /// rayon`: mp.py has no rayon): one line, exit 2.
-    pub fn modes_beside(&self, modes: &[&str]) {
-        if self.beside.is_some()
-            && let Err(why) = cpython::modes_argument(self.name, modes)
-        {
-            usage_error(&why);
+    pub fn modes_beside(&self, modes: &[&str]) -> Result<(), Failure> {
+        if self.beside.is_some() {
+            cpython::modes_argument(self.name, modes).map_err(Failure::Usage)?;
         }
+        Ok(())
     }
 
     /// A size's default: the `.py`'s at CPython's pace (the GIL build), Rust's own, larger, at
@@ -86,20 +103,20 @@ impl<'a> Program<'a> {
     /// Refuses, before any work, `iterations` of `work` that would take over an hour on one core
     /// at this run's pace, with `--beside-cpython` the `.py`'s same work at CPython's speed
     /// included; `flags` names the options that multiply.
-    pub fn limit(&self, work: Loop, iterations: u128, flags: &str) {
+    pub fn limit(&self, work: Loop, iterations: u128, flags: &str) -> Result<(), Failure> {
         let model = estimate(work, iterations);
         let cpython = match (&self.beside, gil::global()) {
             (Some(_), Some(gil)) => at(pace::cost(gil.config().version, work).ns, iterations),
             _ => Duration::ZERO,
         };
-        cli::within_an_hour(model + cpython, flags);
+        cli::within_an_hour(model + cpython, flags)
     }
 
     /// Refuses, before any work, a run estimated to take longer than an hour; with
     /// `--beside-cpython`, twice `estimate`, for the `.py` that does the same after the model.
-    pub fn limit_time(&self, estimate: Duration, flags: &str) {
+    pub fn limit_time(&self, estimate: Duration, flags: &str) -> Result<(), Failure> {
         let runs = if self.beside.is_some() { 2 } else { 1 };
-        cli::within_an_hour(estimate.saturating_mul(runs), flags);
+        cli::within_an_hour(estimate.saturating_mul(runs), flags)
     }
 
     /// Runs one mode, `work`, timed: `timed(function, *args)` in the `.py`, with the CPU time
@@ -138,11 +155,10 @@ impl<'a> Program<'a> {
         });
         let outcome = outcome.and_then(|report| self.beside_cpython(report, own));
         drop(self.progress); // the progress line is cleared before anything is printed
-        let printed = outcome.map(|report| report::print(&report, self.args));
+        let printed = outcome.and_then(|report| report::print(&report, self.args));
         drop(busy);
         match printed {
-            Ok(Ok(())) => ExitCode::SUCCESS,
-            Ok(Err(error)) => cli::runtime_error(&error),
+            Ok(()) => ExitCode::SUCCESS,
             Err(failure) => failure.exit(),
         }
     }
@@ -180,7 +196,7 @@ impl Program<'_> {
 }
 
 /// Refuses GIL options in a build that has no GIL, then installs the process's GIL.
-fn install_gil(args: &CommonArgs, program: &str) {
+fn install_gil(args: &CommonArgs, program: &str) -> Result<(), Failure> {
     if !gil::ENABLED {
         let used = [
             (args.switch_interval.is_some(), "--switch-interval"),
@@ -194,52 +210,56 @@ fn install_gil(args: &CommonArgs, program: &str) {
             (args.trace.is_some(), "--trace"),
         ];
         if let Some((_, flag)) = used.iter().find(|(used, _)| *used) {
-            usage_error(&format!(
+            return Err(Failure::Usage(format!(
                 "{flag} needs the simulated GIL: cargo run -p {program} --features gil -- {flag} ..."
-            ));
+            )));
         }
     }
     // With no GIL there is nothing to draw but when each thread ran, which only the sampler of
     // --beside-cpython reads.
     let drawn = args.timeline || args.timeline_svg.is_some() || args.trace.is_some();
     if args.python.is_some_and(|v| !v.has_gil()) && drawn && args.beside_cpython.is_none() {
-        usage_error(
+        return Err(Failure::Usage(
             "--timeline, --timeline-svg and --trace draw who held the GIL, and --python 3.13t \
              (free-threaded) has none: add --beside-cpython to draw when each thread ran, in \
-             the model and in CPython 3.13t, or choose another --python",
-        );
+             the model and in CPython 3.13t, or choose another --python"
+                .into(),
+        ));
     }
     if args.timeline && args.json {
-        usage_error(
+        return Err(Failure::Usage(
             "--timeline draws in the terminal, and --json prints only one JSON object: use \
-             --timeline-svg FILE with --json",
-        );
+             --timeline-svg FILE with --json"
+                .into(),
+        ));
     }
     if args.switch_interval.is_some() && args.python == Some(PythonVersion::V2_7) {
-        usage_error(
+        return Err(Failure::Usage(
             "--switch-interval: CPython 2.7 has no switch interval (its GIL is released every \
-             100 ticks, sys.setcheckinterval); choose --python 3.9 or later",
-        );
+             100 ticks, sys.setcheckinterval); choose --python 3.9 or later"
+                .into(),
+        ));
     }
     if let (Some(svg), Some(trace)) = (&args.timeline_svg, &args.trace)
         && svg == trace
     {
-        usage_error(&format!(
+        return Err(Failure::Usage(format!(
             "--timeline-svg and --trace name the same file, {}: give each its own",
             svg.display()
-        ));
+        )));
     }
     for (path, what) in [(&args.timeline_svg, "the timeline"), (&args.trace, "the trace")] {
         if let Some(path) = path
             && let Err(error) = check_writable(path)
         {
-            exit_with(1, &format!("cannot write {what} to {}: {error}", path.display()));
+            return Err(Failure::Io(format!("cannot write {what} to {}: {error}", path.display())));
         }
     }
     if let Some(units) = args.spin_units_per_ns {
         gil::pace::use_units_per_ns(units);
     }
     gil::install(args.gil_config());
+    Ok(())
 }
 
 /// Whether `path` can be written, checked before the run and leaving no trace: an existing

@@ -29,7 +29,7 @@ use args::Cli;
 use common::cli;
 use common::error::Failure;
 use common::gil::{self, Loop, Python};
-use common::program::{Program, exact};
+use common::program::{self, Program, exact};
 use common::report::{Report, Run};
 use common::threads::python_threads;
 use common::workload::expected_sum_of_squares;
@@ -56,29 +56,31 @@ fn threaded(n: u64, workers: u64) -> Result<Vec<u128>, Failure> {
 // def timed(function, *args): `program.mode(name, function)`, shared by every program.
 
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
-    let program = Program::start("cpu_example", &cli.common);
-    let n = cli.n.unwrap_or(program.default_size(5_000_000, 600_000_000));
-    let workers = cli.workers.unwrap_or_else(cli::cores);
-    let iterations = 2 * u128::from(n) * u128::from(workers); // at worst threads take as long
-    program.limit(Loop::SumOfSquares, iterations, "--n x --workers");
-    program.steps(2);
-    program.run(|program| {
-        let (results, sequential_time) = program.mode("sequential", || sequential(n, workers));
-        let (thread_results, threads_time) =
-            program.try_mode("threads", || threaded(n, workers))?;
-        // assert results == thread_results, and both right:
-        let expected = expected_sum_of_squares(n) * u128::from(workers);
-        let total = exact("sequential total", results.iter().sum(), expected)?;
-        let thread_total = exact("threads' total", thread_results.iter().sum(), expected)?;
+    program::main(|| {
+        let cli: Cli = cli::parse()?;
+        let program = Program::start("cpu_example", &cli.common)?;
+        let n = cli.n.unwrap_or(program.default_size(5_000_000, 600_000_000));
+        let workers = cli.workers.unwrap_or_else(cli::cores);
+        let iterations = 2 * u128::from(n) * u128::from(workers); // at worst threads take as long
+        program.limit(Loop::SumOfSquares, iterations, "--n x --workers")?;
+        program.steps(2);
+        Ok(program.run(|program| {
+            let (results, sequential_time) = program.mode("sequential", || sequential(n, workers));
+            let (thread_results, threads_time) =
+                program.try_mode("threads", || threaded(n, workers))?;
+            // assert results == thread_results, and both right:
+            let expected = expected_sum_of_squares(n) * u128::from(workers);
+            let total = exact("sequential total", results.iter().sum(), expected)?;
+            let thread_total = exact("threads' total", thread_results.iter().sum(), expected)?;
 
-        let mut report = Report::new("cpu_example")
-            .speedup_over("sequential")
-            .size("n", n)
-            .size("workers", workers);
-        report.push(Run::new("sequential", sequential_time).with("result", total.to_string()));
-        report.push(Run::new("threads", threads_time).with("result", thread_total.to_string()));
-        report.conclude(conclusion::conclusion(&report, workers));
-        Ok(report)
+            let mut report = Report::new("cpu_example")
+                .speedup_over("sequential")
+                .size("n", n)
+                .size("workers", workers);
+            report.push(Run::new("sequential", sequential_time).with("result", total.to_string()));
+            report.push(Run::new("threads", threads_time).with("result", thread_total.to_string()));
+            report.conclude(conclusion::conclusion(&report, workers));
+            Ok(report)
+        }))
     })
 }

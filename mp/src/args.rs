@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use common::cli::{self, CommonArgs, limits};
+use common::error::Failure;
 use common::gil::Loop;
 use common::program::Program;
 
@@ -89,17 +90,17 @@ pub struct Plan {
 impl Cli {
     /// The sizes (defaults filled in for this build), the modes, and the workers' timeout; a run
     /// over an hour, or a timeout that would cut the processes short, is refused here.
-    pub fn plan(&self, program: &Program) -> Plan {
+    pub fn plan(&self, program: &Program) -> Result<Plan, Failure> {
         let n = self.n.unwrap_or(program.default_size(5_000_000, 600_000_000));
         let workers = self.workers.unwrap_or_else(cli::cores);
         let modes = cli::chosen(&Mode::ALL, &self.modes);
         let iterations = modes.len() as u128 * u128::from(n) * u128::from(workers);
-        program.limit(Loop::SumOfSquares, iterations, "--n x --workers");
+        program.limit(Loop::SumOfSquares, iterations, "--n x --workers")?;
         program.steps(modes.len());
-        program.modes_beside(&modes.iter().map(|mode| mode.name()).collect::<Vec<_>>());
+        program.modes_beside(&modes.iter().map(|mode| mode.name()).collect::<Vec<_>>())?;
         let processes = modes.contains(&Mode::Processes);
-        let timeout = worker::timeout(self.timeout, processes, n, workers);
-        Plan { n, workers, modes, timeout }
+        let timeout = worker::timeout(self.timeout, processes, n, workers)?;
+        Ok(Plan { n, workers, modes, timeout })
     }
 }
 

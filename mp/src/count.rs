@@ -63,7 +63,7 @@ pub fn worker(function: fn(u64, Python<'_>) -> u128, n: u64) {
 /// `mp count`: the three modes, with the tutorial's figures beside them.
 pub fn run(args: &Args, program: &Program) -> Result<Report, Failure> {
     let n = args.n.unwrap_or(program.default_size(10_000_000, 300_000_000));
-    program.limit(Loop::Count, 3 * 2 * u128::from(n), "--n");
+    program.limit(Loop::Count, 3 * 2 * u128::from(n), "--n")?;
     let expected = 2 * (u128::from(n) * u128::from(n.saturating_sub(1)) / 2);
     program.steps(3);
     let (sequential_count, sequential_time) = program.mode("sequential", || sequential(n));

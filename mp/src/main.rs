@@ -34,7 +34,7 @@ use common::gil::{self, Gil, Loop, Python};
 use common::interpreters::{Finished, run_in_interpreters};
 use common::outln;
 use common::process::{self, Processes};
-use common::program::{Program, exact};
+use common::program::{self, Program, exact};
 use common::report::{Report, Run};
 use common::workload::expected_sum_of_squares;
 use rayon::prelude::*;
@@ -99,25 +99,27 @@ fn with_rayon(n: u64, workers: u64) -> u128 {
 }
 
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
-    let program = Program::start(cli.program(), &cli.common);
-    if let Some((index, task)) = worker::start(&cli.worker, cli.n) {
-        // A worker process, doing what its parent asked: mp.py's `worker(n, queue)`, or a
-        // subcommand's worker (scenarios.rs).
-        return worker::serve(&cli.worker, index, || match task {
-            Task::SumOfSquares { n } => worker(n),
-            task => scenarios::worker(task),
-        });
-    }
-    program.run(|program| match &cli.scenario {
-        Some(scenario) => scenarios::run(scenario, program),
-        None => run(&cli, program),
+    program::main(|| {
+        let cli: Cli = cli::parse()?;
+        let program = Program::start(cli.program(), &cli.common)?;
+        if let Some((index, task)) = worker::start(&cli.worker, cli.n)? {
+            // A worker process, doing what its parent asked: mp.py's `worker(n, queue)`, or a
+            // subcommand's worker (scenarios.rs).
+            return Ok(worker::serve(&cli.worker, index, || match task {
+                Task::SumOfSquares { n } => worker(n),
+                task => scenarios::worker(task),
+            }));
+        }
+        Ok(program.run(|program| match &cli.scenario {
+            Some(scenario) => scenarios::run(scenario, program),
+            None => run(&cli, program),
+        }))
     })
 }
 
 /// mp.py's `main()`: each mode in turn, timed, every total checked.
 fn run(cli: &Cli, program: &Program) -> Result<Report, Failure> {
-    let Plan { n, workers, modes, timeout } = cli.plan(program); // sizes, limits (args.rs)
+    let Plan { n, workers, modes, timeout } = cli.plan(program)?; // sizes, limits (args.rs)
     let expected = expected_sum_of_squares(n) * u128::from(workers);
     let mut report =
         Report::new("mp").speedup_over("sequential").size("n", n).size("workers", workers);

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::ValueEnum;
-use common::cli::{self, CommonArgs, usage_error};
+use common::cli::{self, CommonArgs};
 use common::error::Failure;
 use common::faults::{self, Fault};
 use common::gil::{self, Loop};
@@ -98,24 +98,24 @@ impl Task {
 
 /// In every process, first: in a parent, plans the faults the tests ask for; in a worker,
 /// returns its index and its task (`n` is mp's own `--n`, which the counting tasks need).
-pub fn start(args: &WorkerArgs, n: Option<u64>) -> Option<(usize, Task)> {
+pub fn start(args: &WorkerArgs, n: Option<u64>) -> Result<Option<(usize, Task)>, Failure> {
     let Some(index) = args.index else {
         if let Some(fault) = args.fault {
             faults::plan(fault, args.fault_worker);
         }
-        return None;
+        return Ok(None);
     };
-    let n = || n.unwrap_or_else(|| usage_error(&format!("--worker {index}: --n is missing")));
+    let n = || n.ok_or_else(|| Failure::Usage(format!("--worker {index}: --n is missing")));
     let (unit_ms, epoch_us) = (args.unit_ms, args.epoch_us);
     let task = match args.task {
-        TaskName::SumOfSquares => Task::SumOfSquares { n: n() },
-        TaskName::CountUp => Task::CountUp { n: n() },
-        TaskName::CountDown => Task::CountDown { n: n() },
+        TaskName::SumOfSquares => Task::SumOfSquares { n: n()? },
+        TaskName::CountUp => Task::CountUp { n: n()? },
+        TaskName::CountDown => Task::CountDown { n: n()? },
         TaskName::Add => Task::Add { unit_ms, epoch_us },
         TaskName::Sub => Task::Sub { unit_ms, epoch_us },
         TaskName::Nothing => Task::Nothing,
     };
-    Some((index, task))
+    Ok(Some((index, task)))
 }
 
 /// The child's side: check that a parent started us, misbehave if a test said so, then `work`,
@@ -146,18 +146,23 @@ pub fn args(index: usize, workers: u64, task: Task, common: &CommonArgs) -> Vec<
 /// `--timeout`, checked before any work when the processes mode runs: `workers` workers each
 /// summing the squares of `0..n`, as many at a time as there are cores, must be able to finish
 /// within it (an accepted run completes).
-pub fn timeout(seconds: u64, processes_run: bool, n: u64, workers: u64) -> Duration {
+pub fn timeout(
+    seconds: u64,
+    processes_run: bool,
+    n: u64,
+    workers: u64,
+) -> Result<Duration, Failure> {
     let timeout = Duration::from_secs(seconds);
     let rounds = workers.div_ceil(cli::cores().max(1));
     let estimate = program::estimate(Loop::SumOfSquares, u128::from(n) * u128::from(rounds));
     if processes_run && estimate > timeout {
-        usage_error(&format!(
+        return Err(Failure::Usage(format!(
             "--timeout {seconds}: the processes mode would take about {:.0} s (--n x --workers); \
              raise --timeout, or choose a smaller --n",
             estimate.as_secs_f64()
-        ));
+        )));
     }
-    timeout
+    Ok(timeout)
 }
 
 /// Starts one worker per task (worker `i` does `tasks[i]`) and waits for what each wrote on its
@@ -245,7 +250,7 @@ mod tests {
             let mut line = vec!["mp".to_string(), "--worker".to_string(), "2".to_string()];
             line.extend(task.args());
             let cli = Cli::try_parse_from(&line).unwrap();
-            assert_eq!(start(&cli.worker, cli.n), Some((2, task)), "{line:?}");
+            assert_eq!(start(&cli.worker, cli.n), Ok(Some((2, task))), "{line:?}");
         }
     }
 

@@ -33,7 +33,7 @@ use args::Cli;
 use common::cli;
 use common::gil::{self, Loop, Python, PythonVersion};
 use common::lang::num;
-use common::program::Program;
+use common::program::{self, Program};
 use common::report::{Report, Run};
 use common::threads::python_threads;
 use common::tr;
@@ -54,30 +54,32 @@ fn worker(counter: &AtomicU64, increments: u64, py: Python<'_>) {
 }
 
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
-    let program = Program::start("share", &cli.common);
-    let workers = cli.workers;
-    let increments = cli.increments.unwrap_or(program.default_size(1_000_000, 25_000_000));
-    let total = u128::from(workers) * u128::from(increments);
-    program.limit(Loop::Increment, total, "--workers x --increments");
-    program.run(|program| {
-        let counter = AtomicU64::new(0);
-        let (_, seconds) = program.try_mode("threads", || {
-            python_threads(workers, |_, py| worker(&counter, increments, py))
-        })?;
+    program::main(|| {
+        let cli: Cli = cli::parse()?;
+        let program = Program::start("share", &cli.common)?;
+        let workers = cli.workers;
+        let increments = cli.increments.unwrap_or(program.default_size(1_000_000, 25_000_000));
+        let total = u128::from(workers) * u128::from(increments);
+        program.limit(Loop::Increment, total, "--workers x --increments")?;
+        Ok(program.run(|program| {
+            let counter = AtomicU64::new(0);
+            let (_, seconds) = program.try_mode("threads", || {
+                python_threads(workers, |_, py| worker(&counter, increments, py))
+            })?;
 
-        let expected = workers * increments;
-        let got = counter.load(Relaxed);
-        let mut report =
-            Report::new("share").size("workers", workers).size("increments", increments);
-        report.push(
-            Run::new("threads", seconds)
-                .with("expected", expected)
-                .with("got", got)
-                .with("lost", expected - got),
-        );
-        report.conclude(conclusion(expected - got, expected));
-        Ok(report)
+            let expected = workers * increments;
+            let got = counter.load(Relaxed);
+            let mut report =
+                Report::new("share").size("workers", workers).size("increments", increments);
+            report.push(
+                Run::new("threads", seconds)
+                    .with("expected", expected)
+                    .with("got", got)
+                    .with("lost", expected - got),
+            );
+            report.conclude(conclusion(expected - got, expected));
+            Ok(report)
+        }))
     })
 }
 

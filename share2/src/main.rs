@@ -94,20 +94,26 @@ fn with_slots(workers: u64, increments: u64) -> Result<u64, Failure> {
 }
 
 fn main() -> ExitCode {
-    let cli: Cli = cli::parse();
-    let program = Program::start("share2", &cli.common);
-    let workers = cli.workers;
-    let increments = cli.increments.unwrap_or(program.default_size(1_000_000, 5_000_000));
-    let total = u128::from(workers) * u128::from(increments);
-    let estimate = program::estimate(Loop::LockedIncrement, total)
-        + program::estimate(Loop::Increment, 2 * total);
-    program.limit_time(estimate, "--workers x --increments");
-    program.steps(3);
-    program.run(|program| {
-        let mutex = program.try_mode("mutex", || threaded(workers, increments))?;
-        let atomic = program.try_mode("atomic", || with_atomic(workers, increments))?;
-        let sharded = program.try_mode("sharded", || with_slots(workers, increments))?;
-        report(workers, increments, [("mutex", mutex), ("atomic", atomic), ("sharded", sharded)])
+    program::main(|| {
+        let cli: Cli = cli::parse()?;
+        let program = Program::start("share2", &cli.common)?;
+        let workers = cli.workers;
+        let increments = cli.increments.unwrap_or(program.default_size(1_000_000, 5_000_000));
+        let total = u128::from(workers) * u128::from(increments);
+        let estimate = program::estimate(Loop::LockedIncrement, total)
+            + program::estimate(Loop::Increment, 2 * total);
+        program.limit_time(estimate, "--workers x --increments")?;
+        program.steps(3);
+        Ok(program.run(|program| {
+            let mutex = program.try_mode("mutex", || threaded(workers, increments))?;
+            let atomic = program.try_mode("atomic", || with_atomic(workers, increments))?;
+            let sharded = program.try_mode("sharded", || with_slots(workers, increments))?;
+            report(
+                workers,
+                increments,
+                [("mutex", mutex), ("atomic", atomic), ("sharded", sharded)],
+            )
+        }))
     })
 }
 

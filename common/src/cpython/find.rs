@@ -5,32 +5,33 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::{Plan, clock};
-use crate::cli::{CommonArgs, WitnessChoice, usage_error};
+use crate::cli::{CommonArgs, WitnessChoice};
+use crate::error::Failure;
 use crate::gil::PythonVersion;
 
 /// The CPython `--beside-cpython` asks for: the one given, else the one matching `--python`
 /// (pyenv's, or the free-threaded build of `../shared/tools/build-python3.13t.sh`), else
 /// `python3` if its GIL follows the same rules. None found, no `.py` for `program` ("base
-/// devices"), or a switch interval the `.py` refuses: one line, exit 2, before any work.
-pub fn plan(args: &CommonArgs, program: &str) -> Option<Plan> {
+/// devices"), or a switch interval the `.py` refuses: [`Failure::Usage`], before any work.
+pub fn plan(args: &CommonArgs, program: &str) -> Result<Option<Plan>, Failure> {
     let Some(given) = args.beside_cpython.as_deref() else {
         if args.witness.is_some() {
-            usage_error("--witness says how --beside-cpython observes both runs: add it");
+            return Err(Failure::Usage(
+                "--witness says how --beside-cpython observes both runs: add it".into(),
+            ));
         }
-        return None;
+        return Ok(None);
     };
     let version = args.gil_config().version;
-    if let Err(why) = script(program, version == PythonVersion::V2_7) {
-        usage_error(&why);
-    }
+    script(program, version == PythonVersion::V2_7).map_err(Failure::Usage)?;
     if let Some(ms) = args.switch_interval.filter(|&ms| ms > 1000.0) {
-        usage_error(&format!(
+        return Err(Failure::Usage(format!(
             "--switch-interval {ms} with --beside-cpython: the .py takes at most 1000 ms"
-        ));
+        )));
     }
     let interpreter = if given.is_empty() {
-        default_interpreter(version).unwrap_or_else(|| {
-            usage_error(&format!(
+        default_interpreter(version).ok_or_else(|| {
+            Failure::Usage(format!(
                 "--beside-cpython: no CPython {} found ({}): install it, or name one with \
                  --beside-cpython=PATH",
                 version.as_str(),
@@ -41,26 +42,28 @@ pub fn plan(args: &CommonArgs, program: &str) -> Option<Plan> {
                     _ => "under pyenv, ~/.pyenv/versions",
                 }
             ))
-        })
+        })?
     } else {
-        on_path(given).unwrap_or_else(|| {
-            usage_error(&format!("--beside-cpython={given}: no such executable"))
-        })
+        on_path(given).ok_or_else(|| {
+            Failure::Usage(format!("--beside-cpython={given}: no such executable"))
+        })?
     };
     let clock = match args.witness {
-        Some(WitnessChoice::Clock) if !clock::watches(program) => usage_error(&format!(
-            "--witness clock: the .py of '{program}' reads no clock (cpu_example's does); use \
-             --witness sampler"
-        )),
+        Some(WitnessChoice::Clock) if !clock::watches(program) => {
+            return Err(Failure::Usage(format!(
+                "--witness clock: the .py of '{program}' reads no clock (cpu_example's does); \
+                 use --witness sampler"
+            )));
+        }
         Some(choice) => choice == WitnessChoice::Clock,
         None => clock::watches(program),
     };
-    Some(Plan {
+    Ok(Some(Plan {
         interpreter,
         free_threaded: !version.has_gil(),
         python2: version == PythonVersion::V2_7,
         clock,
-    })
+    }))
 }
 
 fn default_interpreter(version: PythonVersion) -> Option<PathBuf> {

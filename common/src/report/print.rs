@@ -2,34 +2,36 @@
 //! GIL did, the conclusion and the timeline, if asked for.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use super::{Report, profile};
 use crate::cli::CommonArgs;
+use crate::error::Failure;
 use crate::gil::{Gil, Pace, PythonVersion};
 use crate::lang::{self, Lang, num};
 use crate::timeline::{MAX_TRACE_EVENTS, Process, Timeline, render_svgs, write_trace};
-use crate::{gil, out, outln, tr};
+use crate::{gil, output, tr};
 
 /// Prints the report: the JSON object with `--json`, else a header, the table, what the GIL did
-/// (with `--features gil`), the conclusion, and the timeline if asked for. A write that fails
-/// ends the program ([`crate::output`]); a timeline file that cannot be written is a run-time
-/// failure, returned, with which the caller ends the program.
-pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
+/// (with `--features gil`), the conclusion, and the timeline if asked for. The files are written
+/// first: a timeline or trace that cannot be written is a run-time failure, with nothing on
+/// stdout. The text is written in one go; a write that fails is returned too
+/// ([`Failure::Output`]).
+pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), Failure> {
     let drawing = Drawing::of(report, args);
-    // The files first: a run whose timeline or trace cannot be written prints nothing on stdout.
     let written = match &drawing {
-        Some(drawing) => write_files(report, args, drawing)?,
+        Some(drawing) => write_files(report, args, drawing).map_err(Failure::Io)?,
         None => Vec::new(),
     };
-    let conclusion = &report.conclusion;
+    let mut text = String::new();
     if args.json {
-        outln!("{}", report.to_json());
+        let _ = writeln!(text, "{}", report.to_json());
     } else {
-        out!("{}", report.transcript);
-        outln!("{}", header(report));
-        out!("{}", report.table());
+        text.push_str(&report.transcript);
+        let _ = writeln!(text, "{}", header(report));
+        text.push_str(&report.table());
         if let Some(busy) = report.busy_machine() {
-            outln!("{busy}");
+            let _ = writeln!(text, "{busy}");
         }
         if let Some(gil) = gil::global().filter(|g| g.config().version.has_gil()) {
             let s = gil.stats();
@@ -41,17 +43,17 @@ pub(crate) fn print(report: &Report, args: &CommonArgs) -> Result<(), String> {
                 p99 = num(s.wait_p99_ms, 3),
                 max = num(s.wait_max_ms, 3)
             );
-            outln!("{line}");
+            let _ = writeln!(text, "{line}");
         }
-        outln!("{conclusion}");
+        let _ = writeln!(text, "{}", report.conclusion);
         if let Some(drawing) = &drawing {
-            print_drawing(report, args, drawing);
+            text.push_str(&drawn(report, args, drawing));
         }
         for line in written {
-            outln!("{line}");
+            let _ = writeln!(text, "{line}");
         }
     }
-    Ok(())
+    Ok(output::try_print(&text)?)
 }
 
 /// What is drawn of the model's run: its title, and its schedule (the one kept beside CPython's,
@@ -87,21 +89,21 @@ impl<'a> Drawing<'a> {
 }
 
 /// The timeline in the terminal (`--timeline`), or both schedules beside CPython's.
-fn print_drawing(report: &Report, args: &CommonArgs, drawing: &Drawing) {
+fn drawn(report: &Report, args: &CommonArgs, drawing: &Drawing) -> String {
     let (names, timeline) = (&drawing.names[..], &*drawing.timeline);
     if let Some(beside) = &report.beside {
-        out!("{}", beside.text(&drawing.title));
-    } else if args.timeline {
-        if timeline.contest(names.len()).is_some() {
-            outln!("\nWho held the GIL (the first 120 ms after two threads first competed):");
-            out!("{}", timeline.render_text(names, timeline.window(120_000), 1_000));
-        } else {
-            // Nobody ever waited for another: the whole run, in at most 120 columns.
-            let whole = timeline.contended(names.len());
-            let column = (whole.1.saturating_sub(whole.0) / 120).max(1_000);
-            outln!("\nWho held the GIL (the whole run: no thread ever waited for another):");
-            out!("{}", timeline.render_text(names, whole, column));
-        }
+        beside.text(&drawing.title)
+    } else if !args.timeline {
+        String::new()
+    } else if timeline.contest(names.len()).is_some() {
+        "\nWho held the GIL (the first 120 ms after two threads first competed):\n".to_string()
+            + &timeline.render_text(names, timeline.window(120_000), 1_000)
+    } else {
+        // Nobody ever waited for another: the whole run, in at most 120 columns.
+        let whole = timeline.contended(names.len());
+        let column = (whole.1.saturating_sub(whole.0) / 120).max(1_000);
+        "\nWho held the GIL (the whole run: no thread ever waited for another):\n".to_string()
+            + &timeline.render_text(names, whole, column)
     }
 }
 
