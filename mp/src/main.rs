@@ -103,8 +103,7 @@ fn main() -> ExitCode {
         let cli: Cli = cli::parse()?;
         let program = Program::start(cli.program(), &cli.common)?;
         if let Some((index, task)) = worker::start(&cli.worker, cli.n)? {
-            // A worker process, doing what its parent asked: mp.py's `worker(n, queue)`, or a
-            // subcommand's worker (scenarios.rs).
+            // A worker process: mp.py's `worker(n, queue)`, or a subcommand's (scenarios.rs).
             return Ok(worker::serve(&cli.worker, index, || match task {
                 Task::SumOfSquares { n } => worker(n),
                 task => scenarios::worker(task),
