@@ -120,13 +120,13 @@ fn run(cli: &Cli, program: &Program, event_loop: &Runtime) -> Result<Report, Fai
         let waits = seconds.as_secs_f64() / delay.as_secs_f64();
         report.push(Run::new(mode.name(), seconds).with("waits", waits));
     }
-    report.conclude(conclusion(&report));
+    report.conclude(conclusion(&report, gil::free_threaded()));
     Ok(report)
 }
 
 // New (not in as.py, which prints one fixed line): what this run's numbers show.
-fn conclusion(report: &Report) -> String {
-    let why = if gil::free_threaded() { tr!("as-free-threaded") } else { String::new() };
+fn conclusion(report: &Report, free_threaded: bool) -> String {
+    let why = if free_threaded { tr!("as-free-threaded") } else { String::new() };
     tr!("as-waits", waits = report.quote("waits", &tr!("unit-waits")), why = why)
 }
 
@@ -143,6 +143,21 @@ mod tests {
         let start = Instant::now();
         sequential(5, WAIT).await;
         assert_eq!(start.elapsed(), 5 * WAIT);
+    }
+
+    /// What the waits of each mode say, with 3.13t's note only for 3.13t, in both languages.
+    #[test]
+    fn the_conclusion_quotes_each_modes_waits() {
+        use common::lang::{Lang, with_lang};
+        let mut report = Report::new("as");
+        report.push(Run::new("sequential", 4 * WAIT).with("waits", 4.0));
+        report.push(Run::new("gather", WAIT).with("waits", 1.0));
+        let en = with_lang(Lang::En, || conclusion(&report, false));
+        assert!(en.contains("sequential 4.0 waits, gather 1.0 waits"), "{en}");
+        assert!(!en.contains("3.13t"), "{en}");
+        assert!(with_lang(Lang::En, || conclusion(&report, true)).contains("Free-threaded 3.13t"));
+        let fr = with_lang(Lang::Fr, || conclusion(&report, true));
+        assert!(fr.contains("gather 1,0 attentes") && fr.contains("GIL ou pas"), "{fr}");
     }
 
     #[tokio::test(start_paused = true)]

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use common::gil;
+use common::gil::PythonVersion;
 use common::latency::Latencies;
 use common::report::{Report, Run};
 use common::tr;
@@ -27,13 +27,40 @@ pub fn run(name: &'static str, seconds: Measured, delay: Duration, done: Latenci
 }
 
 /// What this run's numbers show.
-pub fn conclusion(report: &Report) -> String {
-    let why = if gil::under_gil() {
-        tr!("base-under-gil")
-    } else if gil::free_threaded() {
-        tr!("base-free-threaded")
-    } else {
-        String::new()
+pub fn conclusion(report: &Report, version: Option<PythonVersion>) -> String {
+    let why = match version {
+        Some(PythonVersion::V3_13t) => tr!("base-free-threaded"),
+        Some(_) => tr!("base-under-gil"),
+        None => String::new(),
     };
     tr!("base-waits", waits = report.quote("waits", &tr!("unit-waits")), why = why)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use common::lang::{Lang, with_lang};
+
+    /// The waits of each mode quoted, and why threads overlap them in each build, in both
+    /// languages.
+    #[test]
+    fn each_build_concludes_on_its_waits() {
+        let mut report = Report::new("base");
+        let second = std::time::Duration::from_secs(1);
+        report.push(Run::new("sequential", 4 * second).with("waits", 4.0));
+        report.push(Run::new("threads", second).with("waits", 1.0));
+        let cases: [(Option<PythonVersion>, &str, &str); 3] = [
+            (None, "about one wait.", "environ une attente."),
+            (Some(PythonVersion::V3_12), "a waiting thread has released it", "l'a relâché"),
+            (Some(PythonVersion::V3_13t), "free-threaded 3.13t has no GIL", "n'en avaient jamais"),
+        ];
+        for (version, english, french) in cases {
+            let en = with_lang(Lang::En, || conclusion(&report, version));
+            assert!(en.contains("sequential 4.0 waits, threads 1.0 waits"), "{en}");
+            assert!(en.contains(english), "{en}");
+            let fr = with_lang(Lang::Fr, || conclusion(&report, version));
+            assert!(fr.contains("sequential 4,0 attentes, threads 1,0 attentes"), "{fr}");
+            assert!(fr.contains(french), "{fr}");
+        }
+    }
 }

@@ -132,6 +132,6 @@ fn run(cli: &Cli, program: &Program) -> Result<Report, Failure> {
         };
         report.push(conclusion::run(name, seconds, delay, done.into_inner().unwrap()));
     }
-    report.conclude(conclusion::conclusion(&report));
+    report.conclude(conclusion::conclusion(&report, gil::global().map(|g| g.config().version)));
     Ok(report)
 }

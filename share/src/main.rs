@@ -77,17 +77,18 @@ fn main() -> ExitCode {
                     .with("got", got)
                     .with("lost", expected - got),
             );
-            report.conclude(conclusion(expected - got, expected));
+            let version = gil::global().map(|gil| gil.config().version);
+            report.conclude(conclusion(expected - got, expected, version));
             Ok(report)
         }))
     })
 }
 
 // New (not in share.py, which prints the counts only): what this run's numbers show.
-/// One sentence on what the numbers show.
-fn conclusion(lost: u64, expected: u64) -> String {
+/// One sentence on what the numbers show, under the CPython `version` imitated (`None`: Rust).
+fn conclusion(lost: u64, expected: u64, version: Option<PythonVersion>) -> String {
     let share = num(100.0 * lost as f64 / expected as f64, 1);
-    match gil::global().map(|g| g.config().version) {
+    match version {
         None if lost > 0 => {
             tr!("share-lost-native", lost = lost, expected = expected, share = share)
         }
@@ -104,5 +105,31 @@ fn conclusion(lost: u64, expected: u64) -> String {
             version = version.as_str()
         ),
         Some(version) => tr!("share-luck-gil", version = version.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use common::lang::{Lang, with_lang};
+
+    /// Each conclusion from its facts (lost, expected, the CPython imitated), in both languages.
+    #[test]
+    fn each_conclusion_follows_its_facts() {
+        use PythonVersion::{V3_9, V3_12, V3_13t};
+        let cases: [(u64, Option<PythonVersion>, &str, &str); 6] = [
+            (60, None, "60 of 100 updates were lost (60.0%)", "60,0 %"),
+            (0, None, "only by luck", "par chance"),
+            (43, Some(V3_13t), "no GIL, so the threads ran at the same time", "pas de GIL"),
+            (0, Some(V3_12), "The race is hidden, not fixed", "cachée, pas corrigée"),
+            (39, Some(V3_9), "CPython 3.9 can hand the GIL over", "CPython 3.9 peut passer"),
+            (0, Some(V3_9), "too short", "trop courte"),
+        ];
+        for (lost, version, english, french) in cases {
+            let en = with_lang(Lang::En, || conclusion(lost, 100, version));
+            let fr = with_lang(Lang::Fr, || conclusion(lost, 100, version));
+            assert!(en.contains(english), "{en}");
+            assert!(fr.contains(french), "{fr}");
+        }
     }
 }

@@ -19,6 +19,7 @@
 //! ```
 
 mod args;
+mod conclusion;
 
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -27,14 +28,9 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use args::Cli;
 use common::cli;
 use common::error::Failure;
-use common::evidence::CROWDED;
-use common::gil::{self, Loop, Python};
-use common::lang::num;
-use common::program::{self, Program, exact};
-use common::report::{Report, Run};
+use common::gil::{Loop, Python};
+use common::program::{self, Program};
 use common::threads::python_threads;
-use common::tr;
-use common::usage::Measured;
 use crossbeam_utils::CachePadded;
 
 /// `with lock: counter += 1`
@@ -108,45 +104,13 @@ fn main() -> ExitCode {
             let mutex = program.try_mode("mutex", || threaded(workers, increments))?;
             let atomic = program.try_mode("atomic", || with_atomic(workers, increments))?;
             let sharded = program.try_mode("sharded", || with_slots(workers, increments))?;
-            report(
+            conclusion::report(
                 workers,
                 increments,
                 [("mutex", mutex), ("atomic", atomic), ("sharded", sharded)],
             )
         }))
     })
-}
-
-// New (not in share2.py, which prints its one count): the three counts, each checked.
-fn report(
-    workers: u64,
-    increments: u64,
-    counts: [(&'static str, (u64, Measured)); 3],
-) -> Result<Report, Failure> {
-    let expected = workers * increments;
-    let mut report = Report::new("share2")
-        .speedup_over("mutex")
-        .size("workers", workers)
-        .size("increments", increments);
-    for (mode, (got, seconds)) in counts {
-        let got = exact(&format!("{mode} count"), got, expected)?; // never a lost update
-        report.push(
-            Run::new(mode, seconds)
-                .with("expected", expected)
-                .with("got", got)
-                .with("lost", expected - got),
-        );
-    }
-    let free = if gil::free_threaded() { tr!("share2-free-threaded") } else { String::new() };
-    let busy = report.runs.iter().filter_map(|run| run.other_cores()).any(|c| c >= CROWDED);
-    report.conclude(tr!(
-        "share2-exact",
-        free = free,
-        atomic = num(report.speedup("atomic", "mutex"), 1),
-        sharded = num(report.speedup("sharded", "mutex"), 1),
-        busy = if busy { tr!("share2-busy") } else { String::new() }
-    ));
-    Ok(report)
 }
 
 #[cfg(test)]
