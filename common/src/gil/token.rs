@@ -27,8 +27,22 @@ impl Drop for Release<'_, '_> {
 /// Proof that this thread holds the GIL, handed out by [`Gil::attach`] and
 /// [`attach`](super::attach): PyO3's `Python<'py>`. A native token (the build without the `gil` feature) holds nothing, and its
 /// check points compile to nothing.
+///
+/// The proof is this thread's: the token cannot be sent to another thread, which does not hold
+/// the GIL (it is neither `Send` nor `Sync`, as PyO3's is not):
+///
+/// ```compile_fail
+/// common::gil::attach(|py| {
+///     std::thread::scope(|s| {
+///         s.spawn(move || py.backward_jump()); // error[E0277]: `*const ()` cannot be sent
+///     });
+/// });
+/// ```
 #[derive(Clone, Copy)]
 pub struct Python<'py> {
+    /// Never sent to another thread, as PyO3's token is not: the thread that holds the GIL is
+    /// this one (a raw pointer makes the type neither `Send` nor `Sync`).
+    not_send: std::marker::PhantomData<*const ()>,
     pub(super) thread: Option<&'py ThreadState<'py>>,
     /// The CPython version whose pace the loops keep (`--pace cpython`), if any.
     pub(super) pace: Option<PythonVersion>,
@@ -39,7 +53,7 @@ pub struct Python<'py> {
 impl<'py> Python<'py> {
     /// A token for code that runs with no GIL at all: plain Rust.
     pub fn native() -> Self {
-        Self { thread: None, pace: None, current: None }
+        Self { not_send: std::marker::PhantomData, thread: None, pace: None, current: None }
     }
 
     /// A token made by `attach`: holding `thread`'s GIL (if any), keeping `pace`'s speed (if any).
