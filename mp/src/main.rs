@@ -3,9 +3,8 @@
 //! Translates `mp.py`. Each worker process is this same program started again (`Command`),
 //! sending its result back on a pipe (the job of `multiprocessing.Queue`). Each process has its
 //! own memory, and with `--features gil` its own GIL: the processes run at once, one per core;
-//! the price is starting them. Also interpreters with a GIL each, and rayon. Every mode returns
-//! the same exact total. The lesson page: mp/README.md. The tutorials' other scenarios are
-//! subcommands: `add-sub`, `count`, `start-cost` (scenarios.rs).
+//! the price is starting them. Also interpreters (a GIL each) and rayon, all giving one exact
+//! total. Lesson: mp/README.md; the tutorials' `add-sub`, `count`, `start-cost`: scenarios.rs.
 //!
 //! Run with:
 //! ```text
