@@ -85,7 +85,7 @@ fn main() -> ExitCode {
 }
 
 // New (not in share.py, which prints the counts only): what this run's numbers show.
-/// One sentence on what the numbers show, under the CPython `version` imitated (`None`: Rust).
+/// `version` is the CPython imitated (`None`: Rust, no GIL).
 fn conclusion(lost: u64, expected: u64, version: Option<PythonVersion>) -> String {
     let share = num(100.0 * lost as f64 / expected as f64, 1);
     match version {
