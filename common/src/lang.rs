@@ -138,22 +138,22 @@ macro_rules! tr {
     };
 }
 
-/// The ids of the messages of one `.ftl` source.
-pub fn ids(lang: Lang) -> Vec<String> {
-    let source = if lang == Lang::Fr { FRENCH } else { ENGLISH };
-    let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
-    resource
-        .entries()
-        .filter_map(|entry| match entry {
-            fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_string()),
-            _ => None,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ids of the messages of one `.ftl` source.
+    fn ids(lang: Lang) -> Vec<String> {
+        let source = if lang == Lang::Fr { FRENCH } else { ENGLISH };
+        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
+        resource
+            .entries()
+            .filter_map(|entry| match entry {
+                fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
 
     #[test]
     fn every_message_has_both_languages_and_both_files_parse_whole() {

@@ -90,14 +90,11 @@ impl Sampled {
     /// Only the rows `keep` names, renumbered in order: the model's process runs threads that
     /// CPython's has no twin of (tokio's workers, the simulated devices, the progress line).
     pub fn only(self, keep: impl Fn(&str) -> bool) -> Self {
-        let mut kept = 0;
-        let mut row = |name: &String| {
-            keep(name).then(|| {
-                kept += 1;
-                kept - 1
-            })
-        };
-        let rows: Vec<Option<usize>> = self.names.iter().map(&mut row).collect();
+        // Each row's new number, if it is kept.
+        let mut names = Vec::new();
+        let rows: Vec<Option<usize>> = (self.names.iter())
+            .map(|name| keep(name).then(|| names.push(name.clone())).map(|()| names.len() - 1))
+            .collect();
         let mut timeline = if self.timeline.is_of_running_threads() {
             Timeline::of_running_threads()
         } else {
@@ -108,7 +105,6 @@ impl Sampled {
                 timeline.push(*row, event.at_us, event.mark);
             }
         }
-        let names = self.names.into_iter().filter(|name| keep(name)).collect();
         Self { names, timeline, ..self }
     }
 
